@@ -24,6 +24,7 @@ struct Member {
   Instant last_heard{};        // last direct evidence of life (an ack or a message from it)
   Duration rtt{};              // last measured probe round trip; 0 = unknown
   std::uint32_t recent_suspicions = 0;  // suspicions raised about it lately (decays); > 0 = degraded
+  Instant last_suspected{};             // when the latest of those suspicions started
 
   Claim claim() const { return {incarnation, state}; }
 };
