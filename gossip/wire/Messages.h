@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "membership/Address.h"
+#include "membership/ClusterDigestEntry.h"
 #include "membership/ClusterItem.h"
 #include "membership/Incarnation.h"
 #include "membership/MemberState.h"
@@ -104,13 +105,8 @@ struct DigestEntry {
   friend bool operator==(const DigestEntry&, const DigestEntry&) = default;
 };
 
-// Version of one cluster item (key, lamport, writer).
-struct ClusterDigestEntry {
-  std::string key;
-  std::uint64_t lamport = 0;
-  NodeId writer;
-  friend bool operator==(const ClusterDigestEntry&, const ClusterDigestEntry&) = default;
-};
+// Version of one cluster item (key, lamport, writer): the model's own type.
+using ClusterDigestEntry = membership::ClusterDigestEntry;
 
 // Anti-entropy, over a stream. A -> B: request (A's members and digests; join = A is new and
 // wants everything). B -> A: response (B's members, what A lacks, B's digests). A -> B: push
@@ -135,6 +131,7 @@ struct PushPullResponse {
 struct StatePush {
   std::vector<StateDelta> deltas;
   std::vector<ClusterItem> cluster_items;
+  std::vector<DigestEntry> digest;  // the pusher's watermarks: the receiver now holds all up to them
   friend bool operator==(const StatePush&, const StatePush&) = default;
 };
 

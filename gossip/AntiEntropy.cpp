@@ -1,0 +1,243 @@
+#include "gossip/AntiEntropy.h"
+
+#include <unordered_map>
+
+#include "gossip/Formulas.h"
+#include "gossip/MemberProtocol.h"
+#include "gossip/ProbeCycle.h"
+#include "gossip/wire/Codec.h"
+
+namespace rollcall::gossip {
+
+using membership::Member;
+using membership::MemberState;
+
+void AntiEntropy::start(Instant now) {
+  if (ctx_.cfg.push_pull_interval == Duration::zero()) return;
+  const auto jitter = Duration{static_cast<Duration::rep>(
+      ctx_.rng.below(static_cast<std::uint64_t>(ctx_.cfg.push_pull_interval.count())))};
+  ctx_.arm(now + jitter, timer::PushPullTick{});
+}
+
+void AntiEntropy::on_tick(Instant now) {
+  if (ctx_.stopped || ctx_.cfg.push_pull_interval == Duration::zero()) return;
+  ctx_.arm(now + formulas::push_pull_scaled(ctx_.cfg.push_pull_interval, ctx_.table.live_count()),
+           timer::PushPullTick{});
+  if (ctx_.leaving) return;
+  auto peers = ctx_.table.random_members(1, ctx_.rng, [](const Member& m) { return m.state == MemberState::alive; });
+  if (peers.empty()) return;
+  push_pull(ctx_.table.find(peers.front())->address, PendingStream::Kind::push_pull, now);
+}
+
+void AntiEntropy::push_pull(const Address& peer, PendingStream::Kind kind, Instant now) {
+  (void)now;
+  if (ctx_.stopped || peer == ctx_.self.address) return;
+  const auto id = ctx_.next_stream_id++;
+  ctx_.out.streams.push_back(
+      StreamOpen{id, peer, ctx_.seal_stream(make_request(kind == PendingStream::Kind::join)), true, ctx_.cfg.stream_timeout});
+  ctx_.pending_streams[id] = PendingStream{kind, peer, 0};
+  ctx_.metrics.push_pulls++;
+}
+
+wire::PushPullRequest AntiEntropy::make_request(bool join) const {
+  wire::PushPullRequest r;
+  r.join = join;
+  r.members = member_list();
+  r.digest = digest();
+  r.cluster_digest = cluster_digest();
+  return r;
+}
+
+std::vector<wire::MemberUpdate> AntiEntropy::member_list() const {
+  std::vector<wire::MemberUpdate> out;
+  out.reserve(ctx_.table.size());
+  ctx_.table.for_each([&](const Member& m) {
+    if (m.id == ctx_.self.id) {
+      out.push_back(ctx_.self_update(ctx_.leaving ? MemberState::left : MemberState::alive));
+    } else {
+      out.push_back(Context::to_update(m, ctx_.self.id));
+    }
+  });
+  return out;
+}
+
+std::vector<wire::DigestEntry> AntiEntropy::digest() const {
+  std::vector<wire::DigestEntry> out;
+  out.reserve(watermarks_.size() + 1);
+  out.push_back({ctx_.self.id, ctx_.local_version});
+  for (const auto& [owner, v] : watermarks_)
+    if (owner != ctx_.self.id) out.push_back({owner, v});
+  return out;
+}
+
+std::vector<wire::ClusterDigestEntry> AntiEntropy::cluster_digest() const { return ctx_.items.digest(); }
+
+std::vector<wire::StateDelta> AntiEntropy::deltas_for(const std::vector<wire::DigestEntry>& remote) const {
+  std::unordered_map<NodeId, std::uint64_t> theirs;
+  theirs.reserve(remote.size());
+  for (const auto& d : remote) theirs[d.owner] = d.version;
+  std::vector<wire::StateDelta> out;
+  for (const auto& mine : digest()) {
+    auto it = theirs.find(mine.owner);
+    const std::uint64_t since = it == theirs.end() ? 0 : it->second;
+    if (mine.version <= since) continue;
+    auto entries = ctx_.store.newer_than(mine.owner, since);
+    if (!entries.empty()) out.push_back(wire::StateDelta{mine.owner, std::move(entries)});
+  }
+  return out;
+}
+
+std::vector<membership::ClusterItem> AntiEntropy::items_for(const std::vector<wire::ClusterDigestEntry>& remote) const {
+  return ctx_.items.newer_than(remote);
+}
+
+std::optional<std::vector<wire::Message>> AntiEntropy::open(std::span<const std::uint8_t> bytes, const Address& from) {
+  ctx_.metrics.streams_in++;
+  ctx_.metrics.stream_bytes_in += bytes.size();
+  Bytes plain;
+  const auto err = ctx_.envelope.open(bytes, plain);
+  if (err != crypto::OpenError::ok) {
+    ctx_.metrics.decrypt_failures++;
+    ctx_.emit(Event{Event::Kind::decrypt_failed, {}, {}, {}, {}, from.to_string() + " (stream)"});
+    return std::nullopt;
+  }
+  auto decoded = wire::decode_packet(plain, ctx_.cfg.max_stream_bytes);
+  if (decoded.error != wire::DecodeError::none) {
+    ctx_.metrics.malformed_packets++;
+    ctx_.emit(Event{Event::Kind::malformed_packet, {}, {}, {}, {},
+                    from.to_string() + " (stream): " + std::string(wire::to_string(decoded.error))});
+    return std::nullopt;
+  }
+  ctx_.metrics.unknown_messages += decoded.unknown_skipped;
+  return std::move(decoded.messages);
+}
+
+void AntiEntropy::merge_members(const std::vector<wire::MemberUpdate>& members, Instant now) {
+  for (const auto& u : members) ctx_.members->on_update(u, now, /*via_push_pull=*/true);
+}
+
+void AntiEntropy::raise_watermarks(const std::vector<wire::DigestEntry>& remote) {
+  for (const auto& d : remote) {
+    if (d.owner == ctx_.self.id || !ctx_.table.find(d.owner)) continue;
+    auto& w = watermarks_[d.owner];
+    w = std::max(w, std::min(d.version, ctx_.store.version(d.owner)));
+  }
+}
+
+void AntiEntropy::on_stream(std::uint64_t conn, const Address& from, std::span<const std::uint8_t> bytes, Instant now) {
+  if (ctx_.stopped) return;
+  auto msgs = open(bytes, from);
+  if (!msgs) return;
+  for (auto& msg : *msgs) {
+    if (auto* req = std::get_if<wire::PushPullRequest>(&msg)) {
+      merge_members(req->members, now);
+      wire::PushPullResponse resp;
+      resp.members = member_list();
+      resp.deltas = deltas_for(req->digest);
+      resp.cluster_items = items_for(req->cluster_digest);
+      resp.digest = digest();
+      resp.cluster_digest = cluster_digest();
+      ctx_.out.replies.push_back(StreamReply{conn, ctx_.seal_stream(resp)});
+      return;
+    }
+    if (auto* push = std::get_if<wire::StatePush>(&msg)) {
+      apply_deltas(push->deltas, now);
+      for (const auto& item : push->cluster_items) apply_item(item, now);
+      raise_watermarks(push->digest);
+      return;
+    }
+    if (auto* ping = std::get_if<wire::Ping>(&msg)) {
+      if (ping->target.is_nil() || ping->target == ctx_.self.id)
+        ctx_.out.replies.push_back(StreamReply{conn, ctx_.seal_stream(wire::Ack{ping->seq, ctx_.self.id})});
+      return;
+    }
+  }
+}
+
+void AntiEntropy::on_stream_reply(std::uint64_t id, std::span<const std::uint8_t> bytes, Instant now) {
+  auto it = ctx_.pending_streams.find(id);
+  if (it == ctx_.pending_streams.end()) return;
+  const PendingStream pending = it->second;
+  ctx_.pending_streams.erase(it);
+  if (ctx_.stopped) return;
+  auto msgs = open(bytes, pending.peer);
+  if (!msgs) {
+    on_failed(pending, now);
+    return;
+  }
+  for (auto& msg : *msgs) {
+    if (std::holds_alternative<wire::Ack>(msg)) {
+      if (pending.kind == PendingStream::Kind::fallback_ping) ctx_.probe->on_stream_ack(pending.probe_seq, now);
+      return;
+    }
+    auto* resp = std::get_if<wire::PushPullResponse>(&msg);
+    if (!resp) continue;
+    merge_members(resp->members, now);
+    apply_deltas(resp->deltas, now);
+    for (const auto& item : resp->cluster_items) apply_item(item, now);
+    raise_watermarks(resp->digest);
+    // Push back what the responder lacks.
+    wire::StatePush push;
+    push.deltas = deltas_for(resp->digest);
+    push.cluster_items = items_for(resp->cluster_digest);
+    if (!push.deltas.empty() || !push.cluster_items.empty()) {
+      push.digest = digest();
+      const auto sid = ctx_.next_stream_id++;
+      ctx_.out.streams.push_back(StreamOpen{sid, pending.peer, ctx_.seal_stream(push), false, ctx_.cfg.stream_timeout});
+    }
+    if (pending.kind == PendingStream::Kind::join && !joined_) {
+      joined_ = true;
+      ctx_.emit(Event{Event::Kind::join_completed, {}, {}, {}, {}, pending.peer.to_string()});
+    }
+    return;
+  }
+}
+
+void AntiEntropy::on_stream_failed(std::uint64_t id, Instant now) {
+  auto it = ctx_.pending_streams.find(id);
+  if (it == ctx_.pending_streams.end()) return;
+  const PendingStream pending = it->second;
+  ctx_.pending_streams.erase(it);
+  on_failed(pending, now);
+}
+
+void AntiEntropy::on_failed(const PendingStream& pending, Instant now) {
+  (void)now;
+  switch (pending.kind) {
+    case PendingStream::Kind::join:
+      ctx_.emit(Event{Event::Kind::join_failed, {}, {}, {}, {}, pending.peer.to_string()});
+      [[fallthrough]];
+    case PendingStream::Kind::push_pull:
+    case PendingStream::Kind::reconnect:
+      ctx_.metrics.push_pull_failures++;
+      break;
+    default:
+      break;
+  }
+}
+
+void AntiEntropy::apply_deltas(const std::vector<wire::StateDelta>& deltas, Instant now) {
+  for (const auto& d : deltas) apply_delta(d, now);
+}
+
+void AntiEntropy::apply_delta(const wire::StateDelta& d, Instant now) {
+  if (d.owner == ctx_.self.id) return;  // only we write our own state
+  const Member* m = ctx_.table.find(d.owner);
+  if (!m) return;  // state of unknown (or forgotten, or removed) members is not kept
+  auto accepted = ctx_.store.apply(d.owner, d.entries, now);
+  if (accepted.empty()) return;
+  ctx_.metrics.state_entries_applied += accepted.size();
+  for (const auto& e : accepted) ctx_.broadcast_state(d.owner, e);
+  ctx_.emit(Event{Event::Kind::state_changed, d.owner, m->name, m->state, m->incarnation, {}});
+}
+
+void AntiEntropy::apply_item(const membership::ClusterItem& item, Instant now) {
+  if (!ctx_.items.apply(item, now)) return;
+  ctx_.broadcast_cluster(item);
+  if (const auto* r = std::get_if<membership::Removal>(&item.value)) ctx_.members->apply_removal(*r, now);
+  ctx_.emit(Event{Event::Kind::cluster_changed, item.writer, {}, {}, {}, item.key});
+}
+
+void AntiEntropy::forget(const NodeId& owner) { watermarks_.erase(owner); }
+
+}  // namespace rollcall::gossip

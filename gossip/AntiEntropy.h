@@ -1,0 +1,57 @@
+// Anti-entropy over streams: periodic push-pull with one random member (member lists, then state
+// digests, then only the entries each side lacks), the join exchange with seeds (the joiner gets
+// everything in its first push-pull), and the answering side of every stream exchange
+// (push-pull requests, state pushes, TCP fallback pings). Part of the engine.
+#pragma once
+
+#include <optional>
+#include <unordered_map>
+
+#include "gossip/Context.h"
+
+namespace rollcall::gossip {
+
+class AntiEntropy {
+ public:
+  explicit AntiEntropy(Context& ctx) : ctx_(ctx) {}
+
+  void start(Instant now);
+  void on_tick(Instant now);
+  // Opens a push-pull with `peer` (join: ask for everything).
+  void push_pull(const Address& peer, PendingStream::Kind kind, Instant now);
+
+  void on_stream(std::uint64_t conn, const Address& from, std::span<const std::uint8_t> bytes, Instant now);
+  void on_stream_reply(std::uint64_t id, std::span<const std::uint8_t> bytes, Instant now);
+  void on_stream_failed(std::uint64_t id, Instant now);
+
+  bool joined() const { return joined_; }
+
+ private:
+  std::optional<std::vector<wire::Message>> open(std::span<const std::uint8_t> bytes, const Address& from);
+  wire::PushPullRequest make_request(bool join) const;
+  std::vector<wire::MemberUpdate> member_list() const;
+  std::vector<wire::DigestEntry> digest() const;
+  std::vector<wire::ClusterDigestEntry> cluster_digest() const;
+  std::vector<wire::StateDelta> deltas_for(const std::vector<wire::DigestEntry>& remote) const;
+  std::vector<membership::ClusterItem> items_for(const std::vector<wire::ClusterDigestEntry>& remote) const;
+  void merge_members(const std::vector<wire::MemberUpdate>& members, Instant now);
+  void raise_watermarks(const std::vector<wire::DigestEntry>& remote);
+  void on_failed(const PendingStream& pending, Instant now);
+
+ public:
+  // Applies state deltas / cluster items from any path (gossip or stream); rebroadcasts news.
+  void apply_deltas(const std::vector<wire::StateDelta>& deltas, Instant now);
+  void apply_delta(const wire::StateDelta& d, Instant now);
+  void apply_item(const membership::ClusterItem& item, Instant now);
+  // Drops the watermark of a forgotten member.
+  void forget(const NodeId& owner);
+
+ private:
+  Context& ctx_;
+  bool joined_ = false;
+  // Per owner, the version up to which we hold *everything* (raised only by complete anti-entropy
+  // transfers; gossip may deliver single newer entries out of order, which must not raise it).
+  std::unordered_map<NodeId, std::uint64_t> watermarks_;
+};
+
+}  // namespace rollcall::gossip

@@ -1,0 +1,85 @@
+#include "gossip/Context.h"
+
+#include "gossip/Formulas.h"
+#include "gossip/wire/Codec.h"
+#include "gossip/wire/PacketWriter.h"
+
+namespace rollcall::gossip {
+
+Context::Context(Config c, Identity s, crypto::Envelope env, std::uint64_t seed)
+    : cfg(std::move(c)),
+      self(std::move(s)),
+      incarnation{self.generation, 0},
+      table(self.id),
+      queue(cfg.broadcast_queue_limit),
+      awareness(cfg.awareness_max),
+      rng(seed),
+      envelope(std::move(env)) {}
+
+Duration Context::probe_interval() const { return formulas::scale_by_health(cfg.probe_interval, awareness.score()); }
+Duration Context::probe_timeout() const { return formulas::scale_by_health(cfg.probe_timeout, awareness.score()); }
+std::uint32_t Context::transmit_limit() const {
+  return formulas::retransmit_limit(cfg.retransmit_mult, table.live_count());
+}
+std::size_t Context::plaintext_limit() const { return cfg.mtu - envelope.overhead(); }
+
+void Context::send(const Address& to, std::span<const wire::Message> primaries, bool piggyback) {
+  wire::PacketWriter writer(plaintext_limit());
+  for (const auto& m : primaries) {
+    auto bytes = wire::encode_message(m);
+    if (!writer.add(bytes)) return;  // a primary that cannot fit is a bug in the caller; drop
+  }
+  if (piggyback && !queue.empty()) {
+    // Visit a bounded number of queued items: O(1) per packet whatever the queue size.
+    queue.fill(transmit_limit(), 64, [&](std::span<const std::uint8_t> item) { return writer.add(item); });
+  }
+  if (writer.count() == 0) return;
+  auto plain = writer.finish();
+  auto sealed = envelope.seal(plain);
+  metrics.packets_out++;
+  metrics.bytes_out += sealed.size();
+  out.datagrams.push_back({to, std::move(sealed)});
+}
+
+Bytes Context::seal_stream(const wire::Message& m) {
+  const wire::Message one[] = {m};
+  auto plain = wire::encode_packet(one);
+  auto sealed = envelope.seal(plain);
+  metrics.streams_out++;
+  metrics.stream_bytes_out += sealed.size();
+  return sealed;
+}
+
+void Context::broadcast_member(const wire::MemberUpdate& u, bool priority) {
+  auto bytes = wire::encode_message(wire::Message{u});
+  const auto owner = u.id.hex();
+  queue.push("m/" + owner, owner, std::move(bytes), priority);
+}
+
+void Context::broadcast_state(const NodeId& owner, const membership::StateEntry& e) {
+  if (is_lazy_key(e.key)) return;
+  wire::StateDelta d{owner, {e}};
+  auto bytes = wire::encode_message(wire::Message{std::move(d)});
+  // Too large for one datagram: anti-entropy carries it.
+  if (bytes.size() + 8 > plaintext_limit()) return;
+  const auto o = owner.hex();
+  queue.push("s/" + o + "/" + e.key, o, std::move(bytes));
+}
+
+void Context::broadcast_cluster(const membership::ClusterItem& item) {
+  auto bytes = wire::encode_message(wire::Message{wire::ClusterItemMsg{item}});
+  if (bytes.size() + 8 > plaintext_limit()) return;
+  queue.push("c/" + item.key, "cluster", std::move(bytes));
+}
+
+wire::MemberUpdate Context::self_update(membership::MemberState s) const {
+  return wire::MemberUpdate{self.id, self.name, self.address, incarnation, s, self.id};
+}
+
+wire::MemberUpdate Context::to_update(const membership::Member& m, const NodeId& from) {
+  return wire::MemberUpdate{m.id, m.name, m.address, m.incarnation, m.state, from};
+}
+
+bool Context::is_lazy_key(const std::string& key) { return key.rfind("heartbeat/", 0) == 0; }
+
+}  // namespace rollcall::gossip

@@ -1,0 +1,27 @@
+// Counters kept by the engine (monotonic unless noted). Read by the daemon for /metrics and by
+// the simulator for its report. Plain data.
+#pragma once
+
+#include <cstdint>
+
+namespace rollcall::gossip {
+
+struct Metrics {
+  std::uint64_t packets_in = 0, packets_out = 0;
+  std::uint64_t bytes_in = 0, bytes_out = 0;
+  std::uint64_t streams_in = 0, streams_out = 0, stream_bytes_in = 0, stream_bytes_out = 0;
+  std::uint64_t decrypt_failures = 0;
+  std::uint64_t malformed_packets = 0;
+  std::uint64_t unknown_messages = 0;
+  std::uint64_t probes_sent = 0, probes_failed = 0, indirect_probes = 0, tcp_fallback_probes = 0;
+  std::uint64_t acks_received = 0, nacks_received = 0, nacks_sent = 0, relayed_pings = 0;
+  std::uint64_t suspicions_raised = 0;   // suspicions this node started (it was the first to suspect)
+  std::uint64_t suspicions_heard = 0;    // suspicions this node learned (any source)
+  std::uint64_t refutations = 0;         // times this node refuted a suspicion about itself
+  std::uint64_t dead_declared = 0;       // members this node declared dead (suspicion expired here)
+  std::uint64_t push_pulls = 0, push_pull_failures = 0;
+  std::uint64_t broadcasts_dropped = 0;  // (gauge-like) items dropped because the queue was full
+  std::uint64_t state_entries_applied = 0;
+};
+
+}  // namespace rollcall::gossip
