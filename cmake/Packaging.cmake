@@ -64,15 +64,16 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://rollcall.invalid/")
 # Runtime libraries from dpkg-shlibdeps on the built binary (libssl3, libspdlog1.10, libfmt9,
 # libtomlplusplus3, libhttp-parser2.9, libstdc++6, libc6, ...), plus what the maintainer
-# scripts use (useradd from passwd when systemd-sysusers is absent).
+# scripts use (useradd from passwd when systemd-sysusers is absent) and procps for the unit's
+# ExecReload=/bin/kill (absent from minimal Debian roots).
 find_program(ROLLCALL_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(ROLLCALL_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS "passwd")
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "passwd, procps")
 else()
   # Same list, by hand (Debian 12 names); scripts/docker-steps.sh check keeps them honest.
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "passwd, libc6 (>= 2.36), libstdc++6 (>= 12), libgcc-s1, libssl3 (>= 3.0.0), libspdlog1.10, libfmt9, libtomlplusplus3, libhttp-parser2.9")
+    "passwd, procps, libc6 (>= 2.36), libstdc++6 (>= 12), libgcc-s1, libssl3 (>= 3.0.0), libspdlog1.10, libfmt9, libtomlplusplus3, libhttp-parser2.9")
 endif()
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "systemd")
 # Maintainer scripts (create the rollcall user and dirs, enable/restart/stop the unit) and the
