@@ -63,6 +63,7 @@ function apply(snap) {
   $('servers-summary').textContent = R.summaryText(snap);
   renderRows(snap);
   tickAges();
+  if (!performance.getEntriesByName('rollcall:first-table').length) performance.mark('rollcall:first-table');
   const dt = performance.now() - t0;
   state.renderMs.push(dt);
   if (state.renderMs.length > 50) state.renderMs.shift();
@@ -97,17 +98,18 @@ function renderRows(snap) {
     const trs = tpl.children;
     for (let i = 0; i < changed.length; i++) next.get(changed[i].id).tr = trs[i];
   }
-  // Put rows in order, moving or inserting only what is not already in place.
-  for (const row of body.querySelectorAll('tr')) if (!row.dataset.server) row.remove();
+  // Drop replaced or vanished rows, then put rows in order, moving only what is out of place.
+  for (const [id, old] of state.rows) {
+    const r = next.get(id);
+    if (!r || r.tr !== old.tr) old.tr.remove();
+  }
+  for (const tr of [...body.children]) if (!tr.dataset.server) tr.remove();
   let cursor = body.firstElementChild;
   for (const s of servers) {
-    const r = next.get(s.id);
-    const old = state.rows.get(s.id);
-    if (old && old.tr !== r.tr) old.tr.remove();
-    if (cursor === r.tr) { cursor = cursor.nextElementSibling; continue; }
-    body.insertBefore(r.tr, cursor);
+    const tr = next.get(s.id).tr;
+    if (cursor === tr) { cursor = cursor.nextElementSibling; continue; }
+    body.insertBefore(tr, cursor);
   }
-  for (const [id, old] of state.rows) if (!next.has(id)) old.tr.remove();
   for (const [, r] of next) {
     if (!r.ages) {
       r.ages = [...r.tr.querySelectorAll('[data-age]')].map((el) => [el, el.dataset.age]);
