@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const WEB_DIR = path.resolve(HERE, '../../web');
+export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml' };
 
 // ---- fixtures ------------------------------------------------------------------------------------
@@ -281,7 +282,9 @@ export function startMockAgent({ cluster, index = 0, port = 0, token = 'test-tok
         const rel = p === '/' ? 'index.html' : p.slice(1);
         const file = path.resolve(webDir, rel);
         if (!file.startsWith(webDir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) return apiError(res, 404, 'not_found', 'no such page');
-        res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-cache' });
+        // The strict policy the page is written for (no inline script or style, same origin only).
+        res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-cache',
+          'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
         return res.end(fs.readFileSync(file));
       }
       apiError(res, 404, 'not_found', `no route ${req.method} ${p}`);

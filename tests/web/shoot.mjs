@@ -25,6 +25,16 @@ try {
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.setViewportSize({ width: 1400, height: 900 });
   await page.screenshot({ path: path.join(ART, `mock-${kind}-dark.png`) });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.getByTestId('config-edit').click();
+  await page.getByTestId('config-heartbeat_interval').fill('0.5');
+  await page.getByTestId('config-token').fill('wrong');
+  await page.getByTestId('config-save').click();
+  await page.getByTestId('config-message').filter({ hasText: /./ }).waitFor();
+  await page.screenshot({ path: path.join(ART, `mock-${kind}-config.png`) });
+  await page.locator('[data-testid^="remove-"]').nth(3).click();
+  await page.screenshot({ path: path.join(ART, `mock-${kind}-dialog.png`) });
   console.log('errors:', page.consoleErrors, 'offsite:', b.offsite, 'renderMs:', await page.evaluate(() => window.rollcallPage.renderMs));
 } finally {
   await b.close();
