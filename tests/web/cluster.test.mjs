@@ -63,7 +63,7 @@ describe('Cluster Overview page on a real 3-agent cluster', () => {
       if (exited) throw new Error(`rollcall demo ${exited}:\n${demoLog}`);
       if (!fs.existsSync(file)) return false;
       try { info = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { return false; }
-      return info.agents && info.agents.length === 3;
+      return info.agents && info.agents.length === 3 && info.ready !== false;
     }, 60000, 250);
     token = fs.readFileSync(info.admin_token_file, 'utf8').trim();
     assert.ok(token.length > 0, 'admin token file is empty');
