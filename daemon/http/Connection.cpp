@@ -472,6 +472,12 @@ class Connection final : public ConnectionBase {
 
   int on_headers_complete() {
     request_.headers.resize(header_count_);
+    for (const auto& h : request_.headers) {
+      if (!header_token_ok(h.first)) {  // http-parser lets "Bad Name:" through; we do not
+        error_status_ = 400;
+        return -1;
+      }
+    }
     request_.method = http_method_str(static_cast<http_method>(parser_.method));
     head_request_ = parser_.method == HTTP_HEAD;
     http_parser_url u;

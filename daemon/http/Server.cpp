@@ -20,6 +20,12 @@ constexpr std::string_view kBusy =
     "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 37\r\n"
     "Retry-After: 1\r\nConnection: close\r\n\r\n{\"error\":\"too many open connections\"}";
 
+// Asio reports socket errors in its own category; callers compare with std::errc.
+std::error_code portable(const asio::error_code& ec) {
+  if (ec.category() == asio::error::get_system_category()) return {ec.value(), std::system_category()};
+  return ec;
+}
+
 void reject(tcp::socket& socket) {
   asio::error_code ec;
   socket.non_blocking(true, ec);
@@ -45,7 +51,7 @@ std::error_code Server::listen(const asio::ip::tcp::endpoint& endpoint) {
   if (ec) {
     asio::error_code ignored;
     acceptor_.close(ignored);
-    return ec;
+    return portable(ec);
   }
   state_->stopped = false;
   accept_next();
@@ -62,9 +68,9 @@ std::error_code Server::enable_tls(const std::string& cert_file, const std::stri
                      ec);
     if (ec) return ec;
     ctx->use_certificate_chain_file(cert_file, ec);
-    if (ec) return ec;
+    if (ec) return portable(ec);
     ctx->use_private_key_file(key_file, asio::ssl::context::pem, ec);
-    if (ec) return ec;
+    if (ec) return portable(ec);
     if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) return std::make_error_code(std::errc::invalid_argument);
     state_->tls = std::move(ctx);
     return {};
