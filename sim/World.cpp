@@ -1,6 +1,7 @@
 #include "sim/World.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "gossip/crypto/Keyring.h"
@@ -14,9 +15,14 @@ std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
 }
+constexpr std::uint32_t kIpBase = 10u << 24;
+constexpr std::uint16_t kPort = 7950;
 }  // namespace
 
-World::World(Options opt) : opt_(std::move(opt)), rng_(opt_.seed) {}
+World::World(Options opt) : opt_(std::move(opt)), rng_(opt_.seed) {
+  for (int g = 0; g < kMaxGroups; ++g) links_[g][g] = true;
+  heap_.reserve(1024);
+}
 World::~World() = default;
 
 std::size_t World::add_node(gossip::Config cfg, std::string name) {
@@ -24,12 +30,30 @@ std::size_t World::add_node(gossip::Config cfg, std::string name) {
   auto n = std::make_unique<SimNode>();
   n->id = NodeId::from_words(mix(opt_.seed, 0x1d), i + 1);
   n->name = name.empty() ? "node-" + std::to_string(i) : std::move(name);
-  const std::uint32_t ip = (10u << 24) | static_cast<std::uint32_t>(i + 1);
-  n->address = Address::v4(ip, 7950);
+  n->address = Address::v4(kIpBase | static_cast<std::uint32_t>(i + 1), kPort);
   n->config = std::move(cfg);
-  by_addr_[n->address] = i;
   nodes_.push_back(std::move(n));
+  churned_out_.push_back(0);
   return i;
+}
+
+std::optional<std::size_t> World::index_of(const NodeId& id) const {
+  // Ids are from_words(mix(seed, 0x1d), index + 1): the low word is the index + 1.
+  const auto& b = id.bytes();
+  std::uint64_t lo = 0;
+  for (std::size_t k = 8; k < 16; ++k) lo = (lo << 8) | b[k];
+  if (lo == 0 || lo > nodes_.size() || nodes_[lo - 1]->id != id) return std::nullopt;
+  return lo - 1;
+}
+
+std::optional<std::size_t> World::lookup(const Address& a) const {
+  if (a.family() != Address::Family::v4 || a.port() != kPort) return std::nullopt;
+  const auto& ip = a.ip_bytes();
+  const std::uint32_t v = (std::uint32_t{ip[0]} << 24) | (std::uint32_t{ip[1]} << 16) | (std::uint32_t{ip[2]} << 8) | ip[3];
+  if ((v & 0xff000000u) != kIpBase) return std::nullopt;
+  const std::uint32_t idx = (v & 0x00ffffffu);
+  if (idx == 0 || idx > nodes_.size()) return std::nullopt;
+  return idx - 1;
 }
 
 gossip::Engine* World::make_engine(SimNode& n) {
@@ -78,6 +102,7 @@ void World::leave(std::size_t i) {
 void World::crash(std::size_t i) {
   SimNode& n = *nodes_[i];
   if (!n.up) return;
+  n.ever_faulty = true;
   n.saved_version = n.engine->local_version();
   n.saved_entries = n.engine->local_entries();
   n.saved_items = n.engine->cluster().all();
@@ -94,29 +119,86 @@ void World::restart(std::size_t i, const std::vector<std::size_t>& seeds) {
 
 void World::pause(std::size_t i, Duration d) {
   SimNode& n = *nodes_[i];
+  n.ever_faulty = true;
+  n.paused_until = n.paused ? std::max(n.paused_until, now_ + d) : now_ + d;
   n.paused = true;
-  n.paused_until = now_ + d;
 }
 
-Duration World::latency() {
-  const auto lo = opt_.net.latency_min.count(), hi = opt_.net.latency_max.count();
-  if (hi <= lo) return opt_.net.latency_min;
-  return Duration{lo + static_cast<Duration::rep>(rng_.below(static_cast<std::uint64_t>(hi - lo + 1)))};
+void World::set_partition(std::size_t i, int group) {
+  nodes_[i]->group = std::clamp(group, 0, kMaxGroups - 1);
+  if (group != 0) nodes_[i]->ever_cut = true;
 }
 
-bool World::reachable(std::size_t a, std::size_t b) const {
-  return nodes_[a]->group == nodes_[b]->group;
+void World::set_link(int from_group, int to_group, bool open) {
+  links_[static_cast<std::size_t>(std::clamp(from_group, 0, kMaxGroups - 1))]
+        [static_cast<std::size_t>(std::clamp(to_group, 0, kMaxGroups - 1))] = open;
 }
 
-std::optional<std::size_t> World::lookup(const Address& a) const {
-  auto it = by_addr_.find(a);
-  if (it == by_addr_.end()) return std::nullopt;
-  return it->second;
+void World::heal() {
+  for (auto& n : nodes_) n->group = 0;
+  for (int a = 0; a < kMaxGroups; ++a)
+    for (int b = 0; b < kMaxGroups; ++b) links_[a][b] = (a == b);
 }
 
-void World::push(Ev e) {
+void World::at(Instant t, std::function<void()> fn) {
+  SimEvent e;
+  e.at = std::max(t, now_);
+  e.kind = Kind::action;
+  e.payload = actions_.put(std::move(fn));
+  push(e);
+}
+
+void World::flip_flop(std::size_t i, Duration half_period, Instant until) {
+  nodes_[i]->ever_faulty = true;
+  flip_flop_step(i, half_period, until, nodes_[i]->faults.ingress_loss, true);
+}
+
+void World::flip_flop_step(std::size_t i, Duration half, Instant until, double restore, bool drop) {
+  SimNode& n = *nodes_[i];
+  if (now_ >= until || half <= Duration::zero()) {
+    n.faults.ingress_loss = restore;
+    return;
+  }
+  n.faults.ingress_loss = drop ? 1.0 : restore;
+  at(std::min(until, now_ + half), [this, i, half, until, restore, drop] { flip_flop_step(i, half, until, restore, !drop); });
+}
+
+void World::churn(ChurnSpec spec) {
+  if (spec.eligible.empty()) {
+    for (std::size_t i = 0; i < nodes_.size(); ++i)
+      if (std::find(spec.seeds.begin(), spec.seeds.end(), i) == spec.seeds.end()) spec.eligible.push_back(i);
+  }
+  if (!(spec.rate_per_s > 0)) return;
+  auto shared = std::make_shared<const ChurnSpec>(std::move(spec));
+  const Duration gap = membership::Duration{static_cast<Duration::rep>(-std::log(1.0 - rng_.unit()) / shared->rate_per_s * 1e6)};
+  at(std::max(now_, shared->from) + gap, [this, shared] { churn_step(shared); });
+}
+
+void World::churn_step(std::shared_ptr<const ChurnSpec> spec) {
+  if (now_ >= spec->until) return;
+  std::vector<std::size_t> candidates;
+  for (auto i : spec->eligible)
+    if (i < nodes_.size() && live(i) && !nodes_[i]->paused && !churned_out_[i]) candidates.push_back(i);
+  if (!candidates.empty()) {
+    const std::size_t i = candidates[rng_.below(candidates.size())];
+    nodes_[i]->ever_faulty = true;
+    churned_out_[i] = 1;
+    if (spec->graceful)
+      leave(i);
+    else
+      crash(i);
+    at(now_ + spec->downtime, [this, i, spec] {
+      churned_out_[i] = 0;
+      restart(i, spec->seeds);
+    });
+  }
+  const Duration gap = membership::Duration{static_cast<Duration::rep>(-std::log(1.0 - rng_.unit()) / spec->rate_per_s * 1e6)};
+  if (now_ + gap < spec->until) at(now_ + gap, [this, spec] { churn_step(spec); });
+}
+
+void World::push(SimEvent e) {
   e.seq = seq_++;
-  heap_.push(std::move(e));
+  heap_.push(e);
 }
 
 void World::drain(std::size_t i) {
@@ -124,61 +206,69 @@ void World::drain(std::size_t i) {
   if (!n.engine) return;
   gossip::Outbox& out = n.engine->outbox();
   for (auto& d : out.datagrams) {
+    const std::size_t size = d.bytes.size();
     ++datagrams_;
-    datagram_bytes_ += d.bytes.size();
-    max_datagram_ = std::max(max_datagram_, d.bytes.size());
+    datagram_bytes_ += size;
+    ++n.msgs_out;
+    n.bytes_out += size;
+    max_datagram_ = std::max(max_datagram_, size);
     auto target = lookup(d.to);
-    if (!target || !reachable(i, *target)) continue;
+    if (!target || !link_open(i, *target)) continue;
     SimNode& t = *nodes_[*target];
     if (opt_.net.loss > 0 && rng_.unit() < opt_.net.loss) continue;
     if (n.faults.egress_loss > 0 && rng_.unit() < n.faults.egress_loss) continue;
     if (t.faults.ingress_loss > 0 && rng_.unit() < t.faults.ingress_loss) continue;
-    auto bytes = std::make_shared<const Bytes>(std::move(d.bytes));
-    const int copies = (opt_.net.duplicate > 0 && rng_.unit() < opt_.net.duplicate) ? 2 : 1;
-    for (int c = 0; c < copies; ++c) {
-      Ev e{};
+    const bool dup = opt_.net.duplicate > 0 && rng_.unit() < opt_.net.duplicate;
+    SimEvent e;
+    e.kind = Kind::datagram;
+    e.node = static_cast<std::uint32_t>(*target);
+    e.src = static_cast<std::uint32_t>(i);
+    if (dup) {
       e.at = now_ + latency() + t.faults.slow;
-      e.kind = Kind::datagram;
-      e.node = static_cast<std::uint32_t>(*target);
-      e.from = n.address;
-      e.bytes = bytes;
-      push(std::move(e));
+      e.payload = bytes_.put(d.bytes);
+      push(e);
     }
+    e.at = now_ + latency() + t.faults.slow;
+    e.payload = bytes_.put(std::move(d.bytes));
+    push(e);
   }
   for (auto& s : out.streams) {
     stream_bytes_ += s.bytes.size();
-    auto target = lookup(s.to);
-    Ev e{};
-    e.node = static_cast<std::uint32_t>(i);
-    e.epoch = n.epoch;
-    e.stream_id = s.id;
-    if (!target || !reachable(i, *target)) {
-      if (s.expect_reply) {
-        e.kind = Kind::stream_failed;
-        e.at = now_ + s.timeout;
-        push(std::move(e));
-      }
-      continue;
+    ++n.msgs_out;
+    n.bytes_out += s.bytes.size();
+    const auto target = lookup(s.to);
+    const bool open = target && stream_open(i, *target);
+    if (!open && !s.expect_reply) continue;
+    const std::uint32_t slot = streams_.put(StreamSlot{s.id, std::move(s.bytes), static_cast<std::uint32_t>(i),
+                                                       static_cast<std::uint32_t>(n.epoch), 0, s.expect_reply, false});
+    if (s.expect_reply) {  // the opener gives up after the timeout whatever happens
+      SimEvent f;
+      f.at = now_ + s.timeout;
+      f.kind = Kind::stream_failed;
+      f.node = static_cast<std::uint32_t>(i);
+      f.epoch = static_cast<std::uint32_t>(n.epoch);
+      f.payload = slot;
+      streams_[slot].refs++;
+      push(f);
     }
-    e.kind = Kind::stream_request;
+    if (!open) continue;
+    SimEvent e;
     e.at = now_ + latency() + opt_.net.stream_latency_extra + nodes_[*target]->faults.slow;
+    e.kind = Kind::stream_request;
     e.node = static_cast<std::uint32_t>(*target);
-    e.from = n.address;
-    e.src_node = static_cast<std::uint32_t>(i);
-    e.src_epoch = n.epoch;
-    e.expect_reply = s.expect_reply;
-    e.timeout = s.timeout;
-    e.bytes = std::make_shared<const Bytes>(std::move(s.bytes));
-    push(std::move(e));
+    e.src = static_cast<std::uint32_t>(i);
+    e.payload = slot;
+    streams_[slot].refs++;
+    push(e);
   }
   for (auto& t : out.timers) {
-    Ev e{};
+    SimEvent e;
     e.at = std::max(t.at, now_);
     e.kind = Kind::timer;
     e.node = static_cast<std::uint32_t>(i);
-    e.epoch = n.epoch;
-    e.timer = std::make_shared<const gossip::Timer>(std::move(t.timer));
-    push(std::move(e));
+    e.epoch = static_cast<std::uint32_t>(n.epoch);
+    e.payload = timers_.put(std::move(t.timer));
+    push(e);
   }
   if (!hooks_.empty()) {
     for (const auto& ev : out.events)
@@ -187,82 +277,127 @@ void World::drain(std::size_t i) {
   out.clear();
 }
 
-void World::handle(const Ev& e) {
+void World::release(const SimEvent& e) {
+  switch (e.kind) {
+    case Kind::timer: timers_.release(e.payload); break;
+    case Kind::datagram: bytes_.release(e.payload); break;
+    case Kind::action: actions_.release(e.payload); break;
+    case Kind::stream_request:
+    case Kind::stream_reply:
+    case Kind::stream_failed: {
+      StreamSlot& s = streams_[e.payload];
+      if (--s.refs == 0) {
+        s.bytes = Bytes{};
+        streams_.release(e.payload);
+      }
+      break;
+    }
+  }
+}
+
+void World::deliver_stream(const SimEvent& e) {
+  SimNode& n = *nodes_[e.node];
+  StreamSlot& s = streams_[e.payload];
+  SimEvent answer;
+  answer.node = s.src;
+  answer.epoch = s.src_epoch;
+  answer.payload = e.payload;
+  answer.at = now_ + latency();
+  if (!n.up || n.engine->stopped()) {  // connection refused
+    if (s.expect_reply) {
+      answer.kind = Kind::stream_failed;
+      s.refs++;
+      push(answer);
+    }
+    return;
+  }
+  const std::uint64_t conn = next_conn_++;
+  ++streams_delivered_;
+  ++n.msgs_in;
+  n.bytes_in += s.bytes.size();
+  n.engine->on_stream(conn, nodes_[s.src]->address, s.bytes, now_);
+  auto& replies = n.engine->outbox().replies;
+  if (s.expect_reply) {
+    auto it = std::find_if(replies.begin(), replies.end(), [&](const gossip::StreamReply& r) { return r.conn == conn; });
+    if (it != replies.end() && stream_open(e.node, s.src)) {
+      answer.kind = Kind::stream_reply;
+      stream_bytes_ += it->bytes.size();
+      ++n.msgs_out;
+      n.bytes_out += it->bytes.size();
+      s.bytes = std::move(it->bytes);
+    } else {
+      answer.kind = Kind::stream_failed;
+    }
+    s.refs++;
+    push(answer);
+  }
+  replies.clear();
+  drain(e.node);
+}
+
+void World::handle(SimEvent& e) {
   ++processed_;
+  if (e.kind == Kind::action) {
+    auto fn = std::move(actions_[e.payload]);
+    release(e);
+    fn();
+    return;
+  }
   SimNode& n = *nodes_[e.node];
   if (n.up && n.paused) {
-    if (now_ < n.paused_until) {
-      Ev later = e;
-      later.at = n.paused_until;
-      push(std::move(later));
+    if (now_ < n.paused_until) {  // handled when the pause ends, in the original order
+      e.at = n.paused_until;
+      push(e);
       return;
     }
     n.paused = false;
   }
   switch (e.kind) {
     case Kind::timer:
-      if (!n.up || e.epoch != n.epoch) return;
-      n.engine->on_timer(*e.timer, now_);
+      if (n.up && e.epoch == static_cast<std::uint32_t>(n.epoch)) {
+        n.engine->on_timer(timers_[e.payload], now_);
+        drain(e.node);
+      }
       break;
     case Kind::datagram:
-      if (!n.up) return;
-      ++delivered_;
-      n.engine->on_packet(e.from, *e.bytes, now_);
+      if (n.up) {
+        const Bytes& b = bytes_[e.payload];
+        ++delivered_;
+        ++n.msgs_in;
+        n.bytes_in += b.size();
+        n.engine->on_packet(nodes_[e.src]->address, b, now_);
+        drain(e.node);
+      }
       break;
-    case Kind::stream_request: {
-      const bool src_ok = nodes_[e.src_node]->up && nodes_[e.src_node]->epoch == e.src_epoch;
-      if (!n.up) {
-        if (e.expect_reply && src_ok) {
-          Ev f{};
-          f.at = now_ + latency();  // connection refused
-          f.kind = Kind::stream_failed;
-          f.node = e.src_node;
-          f.epoch = e.src_epoch;
-          f.stream_id = e.stream_id;
-          push(std::move(f));
-        }
-        return;
-      }
-      const std::uint64_t conn = next_conn_++;
-      n.engine->on_stream(conn, e.from, *e.bytes, now_);
-      if (e.expect_reply) {
-        auto& replies = n.engine->outbox().replies;
-        auto it = std::find_if(replies.begin(), replies.end(), [&](const gossip::StreamReply& r) { return r.conn == conn; });
-        Ev r{};
-        r.at = now_ + latency();
-        r.node = e.src_node;
-        r.epoch = e.src_epoch;
-        r.stream_id = e.stream_id;
-        if (it != replies.end() && reachable(e.node, e.src_node)) {
-          r.kind = Kind::stream_reply;
-          stream_bytes_ += it->bytes.size();
-          r.bytes = std::make_shared<const Bytes>(std::move(it->bytes));
+    case Kind::stream_request:
+      deliver_stream(e);
+      break;
+    case Kind::stream_reply:
+    case Kind::stream_failed: {
+      StreamSlot& s = streams_[e.payload];
+      if (!s.finished && n.up && e.epoch == static_cast<std::uint32_t>(n.epoch)) {
+        s.finished = true;
+        if (e.kind == Kind::stream_reply) {
+          ++streams_delivered_;
+          ++n.msgs_in;
+          n.bytes_in += s.bytes.size();
+          n.engine->on_stream_reply(s.stream_id, s.bytes, now_);
         } else {
-          r.kind = Kind::stream_failed;
+          n.engine->on_stream_failed(s.stream_id, now_);
         }
-        push(std::move(r));
+        drain(e.node);
       }
-      n.engine->outbox().replies.clear();
       break;
     }
-    case Kind::stream_reply:
-      if (!n.up || e.epoch != n.epoch) return;
-      n.engine->on_stream_reply(e.stream_id, *e.bytes, now_);
-      break;
-    case Kind::stream_failed:
-      if (!n.up || e.epoch != n.epoch) return;
-      n.engine->on_stream_failed(e.stream_id, now_);
-      break;
-    case Kind::resume:
+    case Kind::action:
       break;
   }
-  drain(e.node);
+  release(e);
 }
 
 void World::run_until(Instant t) {
   while (!heap_.empty() && heap_.top().at <= t) {
-    Ev e = heap_.top();
-    heap_.pop();
+    SimEvent e = heap_.pop();
     now_ = e.at;
     handle(e);
   }
