@@ -10,6 +10,7 @@
 #   docker-steps.sh user                 create the rollcall user (uid/gid 10001) and own its dirs
 #   docker-steps.sh check DESTDIR        drift check of a staged install (see check() below)
 #   docker-steps.sh ci [DESTDIR]         deps + build + check: what CI runs (default DESTDIR: build-docker/stage)
+#   docker-steps.sh package              after build: the .deb from the same build (cpack), path printed
 #
 # Environment: ROLLCALL_DOCKER_BUILD_DIR (default build-docker), ROLLCALL_DOCKER_JOBS (default nproc).
 set -euo pipefail
@@ -125,6 +126,14 @@ check() {
   say "check ok: $bin"
 }
 
+package() {
+  [ -f "$BUILD_DIR/CPackConfig.cmake" ] || die "$BUILD_DIR/CPackConfig.cmake missing: run build first, and include cmake/Packaging.cmake"
+  local out=$BUILD_DIR/packages
+  rm -rf "$out"
+  cpack -G DEB -B "$out" --config "$BUILD_DIR/CPackConfig.cmake" >&2
+  ls "$out"/*.deb
+}
+
 cmd=${1:-}
 shift || true
 case "$cmd" in
@@ -134,11 +143,12 @@ case "$cmd" in
   runtime-packages) printf '%s\n' "${RUNTIME_PACKAGES[@]}" ;;
   user) user ;;
   check) check "$@" ;;
+  package) package ;;
   ci)
     dest=${1:-$BUILD_DIR/stage}
     deps
     build "$dest"
     check "$dest"
     ;;
-  *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
 esac
