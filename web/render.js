@@ -18,15 +18,19 @@ const TITLES = {
   SHARED_HOST: 'Servers share a host',
 };
 const KNOWN = new Set(Object.keys(TITLES));
-const SEV_RANK = { error: 2, warning: 1 };
+const SEV_RANK = { error: 2, warning: 1, info: 0 };
+// 'error' | 'warning' | 'info' (unknown severities count as warnings).
+const sevOf = (w) => (w.severity === 'error' || w.severity === 'info' ? w.severity : 'warning');
+const SEV_ICON = { error: 'error', warning: 'warning', info: 'unknown' };
+const sevIcon = (sev) => icon(SEV_ICON[sev], sev === 'info' ? 'unknown' : sev);
 const STATUS_TEXT = { ok: 'OK', warning: 'Warning', error: 'Error', stale: 'Stale', unknown: 'Unknown' };
 
 const icon = (name, cls = '') => `<svg class="ic ${cls}" aria-hidden="true" focusable="false"><use href="#i-${name}"/></svg>`;
 
 function worst(warnings) {
-  let w = null;
-  for (const x of warnings) if (!w || (SEV_RANK[x.severity] || 0) > (SEV_RANK[w] || 0)) w = x.severity;
-  return w === 'error' ? 'error' : 'warning';
+  let w = 'info';
+  for (const x of warnings) if (SEV_RANK[sevOf(x)] > SEV_RANK[w]) w = sevOf(x);
+  return w;
 }
 
 // The warning/error icon with its tooltip: reason, remedy and a link to the troubleshooting answer.
@@ -41,16 +45,16 @@ function warnIcon(warnings, server, kind) {
     const anchor = KNOWN.has(code) ? `ts-${code}` : 'troubleshooting';
     const testid = kind ? `warning-${tid(server.name)}-${tid(kind)}-${tid(code)}` : `warning-${tid(server.name)}-${tid(code)}`;
     const where = !kind && w.component ? ` <span class="muted">(${esc(w.component)})</span>` : '';
-    return `<span class="w sev-${esc(w.severity)}" data-testid="${testid}" data-code="${esc(code)}">` +
-      `<strong>${icon(w.severity === 'error' ? 'error' : 'warning', w.severity === 'error' ? 'error' : 'warning')} ${esc(TITLES[code] || code)}</strong>${where}` +
+    return `<span class="w sev-${sevOf(w)}" data-testid="${testid}" data-code="${esc(code)}">` +
+      `<strong>${sevIcon(sevOf(w))} ${esc(TITLES[code] || code)}</strong>${where}` +
       `<span class="reason">${esc(w.message)}</span>` +
       (w.remedy ? `<span class="remedy"><b>Fix:</b> ${esc(w.remedy)}</span>` : '') +
       `<a href="#${anchor}" data-testid="${testid}-help">Troubleshooting: why?</a></span>`;
   }).join('');
-  const label = `${warnings.length} ${sev === 'error' ? 'problem' : 'warning'}${warnings.length > 1 ? 's' : ''} for ${scope}`;
+  const label = `${warnings.length} ${sev === 'error' ? 'problem' : sev === 'info' ? 'note' : 'warning'}${warnings.length > 1 ? 's' : ''} for ${scope}`;
   const testid = kind ? `warnings-${tid(server.name)}-${tid(kind)}` : `warnings-${tid(server.name)}`;
   return `<span class="warn" data-testid="${testid}" data-severity="${sev}">` +
-    `<button type="button" class="icon-btn ${sev}" data-focus="w:${esc(server.id)}:${esc(kind || '')}" aria-label="${esc(label)}" aria-describedby="${tipId}" aria-expanded="false">${icon(sev, sev)}</button>` +
+    `<button type="button" class="icon-btn ${sev}" data-focus="w:${esc(server.id)}:${esc(kind || '')}" aria-label="${esc(label)}" aria-describedby="${tipId}" aria-expanded="false">${sevIcon(sev)}</button>` +
     `<span class="tip" role="tooltip" id="${tipId}">${items}</span></span>`;
 }
 
@@ -181,17 +185,22 @@ export function problemsHtml(snap, max = 8) {
   const items = [];
   for (const w of (snap.cluster || {}).warnings || []) items.push({ w, s: null });
   for (const s of snap.servers || []) for (const w of s.warnings || []) items.push({ w, s });
-  items.sort((a, b) => (SEV_RANK[b.w.severity] || 0) - (SEV_RANK[a.w.severity] || 0));
+  items.sort((a, b) => SEV_RANK[sevOf(b.w)] - SEV_RANK[sevOf(a.w)]);
   if (!items.length) return `<li class="none">${icon('ok', 'ok')} No warnings: every server agrees and is healthy.</li>`;
   const html = items.slice(0, max).map(({ w, s }) => {
     const code = String(w.code || '');
     const anchor = KNOWN.has(code) ? `ts-${code}` : 'troubleshooting';
-    const sev = w.severity === 'error' ? 'error' : 'warning';
+    const sev = sevOf(w);
     const who = s ? `<a href="#srv-${tid(s.id)}">${esc(s.name)}</a>${w.component ? ` ${esc(w.component)}` : ''}: ` : '';
-    return `<li data-testid="problem-${s ? tid(s.name) + '-' : ''}${tid(code)}">${icon(sev, sev)}<span>${who}${esc(TITLES[code] || code)}` +
+    return `<li data-testid="problem-${s ? tid(s.name) + '-' : ''}${tid(code)}">${sevIcon(sev)}<span>${who}${esc(TITLES[code] || code)}` +
       ` <a href="#${anchor}" class="why">Why?</a></span></li>`;
   }).join('');
   return html + (items.length > max ? `<li class="more muted">and ${items.length - max} more in the table below</li>` : '');
+}
+
+function tally(out, w) {
+  const sev = sevOf(w);
+  if (sev === 'error') out.errors++; else if (sev === 'warning') out.warnings++;
 }
 
 export function counts(snap) {
@@ -199,9 +208,9 @@ export function counts(snap) {
   for (const s of snap.servers || []) {
     const st = (s.heartbeat || {}).state;
     if (st === 'alive') out.alive++; else if (st === 'suspect') out.suspect++; else if (st === 'dead' || st === 'left') out.dead++;
-    for (const w of s.warnings || []) (w.severity === 'error' ? out.errors++ : out.warnings++);
+    for (const w of s.warnings || []) tally(out, w);
   }
-  for (const w of (snap.cluster || {}).warnings || []) (w.severity === 'error' ? out.errors++ : out.warnings++);
+  for (const w of (snap.cluster || {}).warnings || []) tally(out, w);
   return out;
 }
 
