@@ -37,6 +37,19 @@ describe('Cluster Overview page on a mock 3-agent cluster', () => {
     assert.match(await p0.getByTestId('key-sync-node-3').innerText(), /not set/i);
   });
 
+  it('keeps keyboard focus and the open tooltip across live updates', async () => {
+    const btn = p0.getByTestId('warnings-node-2-web').locator('button');
+    await btn.focus();
+    const item = p0.getByTestId('warning-node-2-web-VERSION_OUT_OF_SYNC');
+    await item.waitFor({ state: 'visible' });
+    const n = await p0.evaluate(() => window.rollcallPage.renderMs.length);
+    await S.until('two more live updates', () => p0.evaluate((k) => window.rollcallPage.renderMs.length >= k + 2, n), 10000);
+    assert.equal(await p0.evaluate(() => document.activeElement.closest('[data-testid]').dataset.testid), 'warnings-node-2-web');
+    assert.equal(await item.isVisible(), true);
+    await p0.keyboard.press('Escape');
+    assert.equal(await item.isVisible(), false, 'Escape hides the tooltip');
+  });
+
   it('refuses a config change without the token and changes nothing', async () => {
     const before = await S.configValue(p0, 'automatic_failover');
     const r = await S.submitConfig(p0, { automatic_failover: before !== 'Enabled' });
