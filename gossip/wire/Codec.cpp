@@ -6,11 +6,26 @@
 #include <new>
 
 #include "gossip/wire/FieldCodec.h"
+#include "gossip/wire/FieldCount.h"
 
 namespace rollcall::gossip::wire {
 
 using namespace detail;
 namespace mt = msgpack::type;
+
+// A new field in Messages.h must be encoded and decoded here (and drawn in Codec.h).
+#define ROLLCALL_FIELDS(T, n) static_assert(field_count<T>() == (n), #T " changed: update gossip/wire/Codec.cpp")
+ROLLCALL_FIELDS(Ping, 4);
+ROLLCALL_FIELDS(PingReq, 6);
+ROLLCALL_FIELDS(Ack, 2);
+ROLLCALL_FIELDS(Nack, 2);
+ROLLCALL_FIELDS(MemberUpdate, kMemberFields);
+ROLLCALL_FIELDS(StateDelta, kDeltaFields);
+ROLLCALL_FIELDS(ClusterItemMsg, 1);
+ROLLCALL_FIELDS(PushPullRequest, 4);
+ROLLCALL_FIELDS(PushPullResponse, 5);
+ROLLCALL_FIELDS(StatePush, 3);
+#undef ROLLCALL_FIELDS
 
 namespace {
 
@@ -82,9 +97,10 @@ void put_message(Packer& p, const PushPullResponse& m) {
 }
 
 void put_message(Packer& p, const StatePush& m) {
-  header(p, MsgType::state_push, 2);
+  header(p, MsgType::state_push, 3);
   put_vector(p, m.deltas);
   put_vector(p, m.cluster_items);
+  put_vector(p, m.digest);
 }
 
 // ---- decoding: `f` points at the fields after the type, `n` of them.
@@ -116,7 +132,7 @@ bool get_message(const Obj* f, std::uint32_t n, PushPullResponse& m) {
 }
 
 bool get_message(const Obj* f, std::uint32_t n, StatePush& m) {
-  return n >= 2 && get_vector(f[0], m.deltas) && get_vector(f[1], m.cluster_items);
+  return n >= 3 && get_vector(f[0], m.deltas) && get_vector(f[1], m.cluster_items) && get_vector(f[2], m.digest);
 }
 
 // Wire type id -> Message alternative index. Type ids are the alternative index + 1.

@@ -23,7 +23,7 @@
 //     PushPullReq [ 8, bool join, [ Member... ], [ Digest... ], [ ClusterDigest... ] ]
 //     PushPullResp[ 9, [ Member... ], [ Delta... ], [ ClusterItem... ], [ Digest... ],
 //                      [ ClusterDigest... ] ]
-//     StatePush   [10, [ Delta... ], [ ClusterItem... ] ]
+//     StatePush   [10, [ Delta... ], [ ClusterItem... ], [ Digest... ] ]
 //   nested (no type byte):
 //     Member        = [ NodeId id, str name, Address, Incarnation, u8 state, NodeId from ]
 //     Delta         = [ NodeId owner, [ StateEntry... ] ]

@@ -2,10 +2,30 @@
 #include <variant>
 
 #include "gossip/wire/FieldCodec.h"
+#include "gossip/wire/FieldCount.h"
 
 namespace rollcall::gossip::wire::detail {
 
 using namespace membership;
+
+// A new field in a membership value type must be encoded here and decoded in FieldDecode.cpp.
+#define ROLLCALL_FIELDS(T, n) static_assert(field_count<T>() == (n), #T " changed: update gossip/wire/Field*.cpp")
+ROLLCALL_FIELDS(ServerInfo, 8);
+ROLLCALL_FIELDS(ComponentInfo, 3);
+ROLLCALL_FIELDS(Heartbeat, 1);
+ROLLCALL_FIELDS(Verification, 3);
+ROLLCALL_FIELDS(KeyFingerprint, 1);
+ROLLCALL_FIELDS(KeyringInfo, 2);
+ROLLCALL_FIELDS(ClusterConfig, 5);
+ROLLCALL_FIELDS(Removal, 5);
+ROLLCALL_FIELDS(StateEntry, 3);
+ROLLCALL_FIELDS(ClusterItem, kClusterItemFields - 1);  // + the value tag on the wire
+ROLLCALL_FIELDS(DigestEntry, kDigestFields);
+ROLLCALL_FIELDS(ClusterDigestEntry, kClusterDigestFields);
+ROLLCALL_FIELDS(Incarnation, 2);
+#undef ROLLCALL_FIELDS
+static_assert(std::variant_size_v<StateValue> == 7, "StateValue changed: update gossip/wire/Field*.cpp");
+static_assert(std::variant_size_v<ClusterValue> == 2, "ClusterValue changed: update gossip/wire/Field*.cpp");
 
 namespace {
 

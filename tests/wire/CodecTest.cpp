@@ -132,5 +132,10 @@ TEST(CodecGolden, EmptyPushPullRequestJoin) {
   EXPECT_EQ(to_hex(encode_message(m)), "9508c3909090");
 }
 
+TEST(CodecGolden, StatePushWithDigest) {
+  const Message m = StatePush{{}, {}, {DigestEntry{kId1, 300}}};
+  EXPECT_EQ(to_hex(encode_message(m)), golden({"94 0a 90 90 91 92 ", kId1Hex, "cd012c"}));
+}
+
 }  // namespace
 }  // namespace rollcall::gossip::wire

@@ -79,7 +79,7 @@ inline std::vector<Message> all_messages() {
                                  {DigestEntry{id(23), 0}},
                                  {ClusterDigestEntry{"removal/x", 1, id(24)}, ClusterDigestEntry{"", 0, NodeId{}}}});
   out.push_back(PushPullResponse{});
-  out.push_back(StatePush{{StateDelta{id(30), all_state_entries()}}, all_cluster_items()});
+  out.push_back(StatePush{{StateDelta{id(30), all_state_entries()}}, all_cluster_items(), {DigestEntry{id(30), 9}}});
   out.push_back(StatePush{});
   return out;
 }
