@@ -105,7 +105,7 @@ key=$(head -c 32 /dev/urandom | base64)
 token=$(head -c 24 /dev/urandom | base64)
 # The agent as its own user, with the packaged config; key and token only in its environment.
 chroot "$root" setpriv --reuid=rollcall --regid=rollcall --init-groups \
-  env -i PATH=/usr/bin:/bin ROLLCALL_AGENT_NAME=deb-smoke ROLLCALL_GOSSIP_SEEDS= \
+  env -i PATH=/usr/bin:/bin ROLLCALL_AGENT_NAME=deb-smoke \
   ROLLCALL_GOSSIP_BIND="127.0.0.1:$gossip_port" ROLLCALL_HTTP_BIND="127.0.0.1:$http_port" \
   ROLLCALL_GOSSIP_KEY="$key" ROLLCALL_ADMIN_TOKEN="$token" \
   rollcall agent --config /etc/rollcall/agent.toml >"$work/agent.log" 2>&1 &

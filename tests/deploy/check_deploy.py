@@ -12,7 +12,12 @@ systemd: the unit's keys and hardening; `systemd-analyze verify` and `security -
 docker:  Dockerfile stages, user, HEALTHCHECK, EXPOSE; every RUN goes through
          scripts/docker-steps.sh (so CI's run of that script is the same build).
 docs:    docs/deploy.md has every section the issue asks for and answers the seed's questions.
+binary:  (check_deploy.py SOURCE_DIR binary ROLLCALL_BINARY) the real agent accepts every
+         configuration the deployment files give it: `rollcall agent --check` with each k8s
+         container's environment and config, with the Dockerfile's ENV, and with the unit's flags;
+         `--print-config` shows no secret; `rollcall health` fails cleanly with no agent.
 """
+import base64
 import os
 import re
 import shutil
@@ -592,10 +597,92 @@ class Docs(unittest.TestCase):
             print("SKIP metric names vs sources: the daemon has no /metrics exporter yet")
 
 
+# ---------------------------------------------------------------- the real binary
+BINARY = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
+FAKE_SECRETS = {
+    "gossip-key": base64.b64encode(bytes(range(32))).decode(),
+    "admin-token": "deploy-test-token-0123456789abcdef",
+    "encryption-key": "deploy-test-product-key-fedcba9876543210",
+    "sql-connection-string": "Data Source=none",
+}
+
+
+def container_env(statefulset, container):
+    """The environment Kubernetes would give the container: values with $(VAR) expanded, field refs
+    and Secret refs filled with stand-ins."""
+    fields = {"metadata.name": statefulset["metadata"]["name"] + "-0", "metadata.namespace": "default",
+              "status.podIP": "127.0.0.1", "spec.nodeName": "node-1"}
+    env = {}
+    for e in container.get("env", []):
+        if "value" in e:
+            env[e["name"]] = re.sub(r"\$\((\w+)\)", lambda m: env.get(m.group(1), m.group(0)), e["value"])
+        elif "fieldRef" in e["valueFrom"]:
+            env[e["name"]] = fields[e["valueFrom"]["fieldRef"]["fieldPath"]]
+        else:
+            env[e["name"]] = FAKE_SECRETS[e["valueFrom"]["secretKeyRef"]["key"]]
+    return env
+
+
+class RealBinary(unittest.TestCase):
+    def run_agent(self, args, env, expect_ok=True):
+        full = {"PATH": "/usr/bin:/bin", **env}
+        r = subprocess.run([BINARY] + args, env=full, capture_output=True, text=True, timeout=60)
+        out = r.stdout + r.stderr
+        if expect_ok:
+            self.assertEqual(r.returncode, 0, f"rollcall {' '.join(args)} with {sorted(env)}:\n{out}")
+        return out
+
+    def test_k8s_containers_configs_are_accepted(self):
+        docs = load_k8s()
+        for f, ds in docs.items():
+            for s in (d for d in ds if d["kind"] == "StatefulSet"):
+                pod = s["spec"]["template"]["spec"]
+                c = rollcall_containers(pod)[0]
+                env = container_env(s, c)
+                args = list(c["args"])
+                config = os.path.join(SRC, "configs", "agent.example.toml")
+                mount = [m for m in c.get("volumeMounts", []) if m["mountPath"] == "/etc/rollcall/agent.toml"]
+                with tempfile.TemporaryDirectory() as tmp:
+                    if mount:
+                        vol = [v for v in pod["volumes"] if v["name"] == mount[0]["name"]][0]
+                        cm = [d for d in ds if d["kind"] == "ConfigMap"
+                              and d["metadata"]["name"] == vol["configMap"]["name"]][0]
+                        config = os.path.join(tmp, "agent.toml")
+                        with open(config, "w") as out:
+                            out.write(cm["data"][mount[0].get("subPath", "agent.toml")])
+                    args[args.index("/etc/rollcall/agent.toml")] = config
+                    out = self.run_agent(args + ["--check"], env)
+                    self.assertIn("configuration ok", out, f)
+                    printed = self.run_agent(args + ["--print-config"], env)
+                    for secret in ("gossip-key", "admin-token", "encryption-key"):
+                        self.assertNotIn(FAKE_SECRETS[secret], printed, f"{f}: --print-config shows a secret")
+
+    def test_docker_env_and_unit_flags_are_accepted(self):
+        env = {}
+        for word, rest in dockerfile_instructions(read(os.path.join(SRC, "Dockerfile"))):
+            if word == "ENV":
+                env.update(dict(kv.split("=", 1) for kv in rest.split()))
+        env["ROLLCALL_GOSSIP_KEY"] = FAKE_SECRETS["gossip-key"]
+        config = os.path.join(SRC, "configs", "agent.example.toml")
+        self.assertIn("configuration ok", self.run_agent(["agent", "--config", config, "--check"], env))
+        unit = parse_unit(read(UNIT))
+        exec_start = [v for k, v in unit["Service"] if k == "ExecStart"][-1].split()
+        args = [config if a == "/etc/rollcall/agent.toml" else a for a in exec_start[1:]]
+        self.assertIn("configuration ok", self.run_agent(args + ["--check"], {}))
+
+    def test_health_fails_cleanly_without_agent(self):
+        r = subprocess.run([BINARY, "health", "--http-addr", "127.0.0.1:1"], capture_output=True, text=True, timeout=30)
+        self.assertIn(r.returncode, (1, 3), "HEALTHCHECK needs 0 healthy / non-zero (not a usage error) otherwise")
+
+
 if __name__ == "__main__":
     which = sys.argv[2] if len(sys.argv) > 2 else "all"
-    groups = {"k8s": [K8sManifests], "systemd": [SystemdUnit], "docker": [Dockerfile], "docs": [Docs]}
-    classes = [c for g in groups.values() for c in g] if which == "all" else groups[which]
+    groups = {"k8s": [K8sManifests], "systemd": [SystemdUnit], "docker": [Dockerfile], "docs": [Docs],
+              "binary": [RealBinary]}
+    if which == "binary" and not (BINARY and os.access(BINARY, os.X_OK)):
+        print(f"FAIL: the binary group needs the rollcall binary as third argument (got {BINARY})")
+        sys.exit(1)
+    classes = ([c for n, g in groups.items() if n != "binary" for c in g] if which == "all" else groups[which])
     suite = unittest.TestSuite(unittest.defaultTestLoader.loadTestsFromTestCase(c) for c in classes)
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
     sys.exit(0 if result.wasSuccessful() else 1)

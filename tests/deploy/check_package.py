@@ -147,7 +147,6 @@ def smoke_agent(binary, config, tmp):
                ROLLCALL_AGENT_NAME="deb-smoke",
                ROLLCALL_AGENT_DATA_DIR=data,
                ROLLCALL_GOSSIP_BIND=f"127.0.0.1:{gossip_port}",
-               ROLLCALL_GOSSIP_SEEDS="",
                ROLLCALL_HTTP_BIND=f"127.0.0.1:{http_port}",
                ROLLCALL_GOSSIP_KEY=base64.b64encode(os.urandom(32)).decode(),
                ROLLCALL_ADMIN_TOKEN=base64.b64encode(os.urandom(24)).decode())

@@ -14,6 +14,10 @@ endforeach()
 # Builds the .deb with CPack from this build tree and checks it (needs cmake/Packaging.cmake
 # included from the root CMakeLists.txt, and the rollcall target built).
 if(TARGET rollcall)
+  # The real agent accepts every configuration the deployment files hand it (agent --check).
+  add_test(NAME deploy.binary
+    COMMAND ${ROLLCALL_PYTHON3} ${_deploy}/check_deploy.py ${CMAKE_SOURCE_DIR} binary $<TARGET_FILE:rollcall>)
+  set_tests_properties(deploy.binary PROPERTIES TIMEOUT 120 LABELS deploy)
   add_test(NAME deploy.deb_package
     COMMAND ${ROLLCALL_PYTHON3} ${_deploy}/check_package.py ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}
       $<TARGET_FILE:rollcall>)
