@@ -7,6 +7,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -19,7 +20,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const BIN = path.resolve(process.env.ROLLCALL_BIN || path.join(ROOT, 'build/rollcall'));
 const DEAD_BOUND_MS = Number(process.env.ROLLCALL_WEB_DEAD_BOUND_MS || 30000);
 
-function portFree(port) {
+function tcpFree(port) {
   return new Promise((resolve) => {
     const s = net.createServer();
     s.once('error', () => resolve(false));
@@ -27,7 +28,17 @@ function portFree(port) {
   });
 }
 
-// A base port with the next 40 TCP ports free (the demo derives gossip and HTTP ports from it).
+function udpFree(port) {
+  return new Promise((resolve) => {
+    const s = dgram.createSocket('udp4');
+    s.once('error', () => { s.close(); resolve(false); });
+    s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+const portFree = async (port) => (await tcpFree(port)) && (await udpFree(port));
+
+// A base port with the next 40 TCP and UDP ports free (agent i: gossip base+2i, HTTP base+2i+1).
 async function freeBasePort() {
   if (process.env.ROLLCALL_WEB_BASE_PORT) return Number(process.env.ROLLCALL_WEB_BASE_PORT);
   for (let attempt = 0; attempt < 50; attempt++) {
