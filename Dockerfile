@@ -27,8 +27,12 @@ RUN /tmp/docker-steps.sh user && rm /tmp/docker-steps.sh
 # Containers are configured by environment (ROLLCALL_<SECTION>_<KEY> overrides agent.toml).
 # HTTP listens on all interfaces so a published port and Kubernetes probes reach it; writes
 # still need the admin token (ROLLCALL_ADMIN_TOKEN). Gossip key: ROLLCALL_GOSSIP_KEY.
+# Host identity (to flag two servers on one host): never the image's own /etc/machine-id, which
+# every container shares or lacks. Mount the host's: -v /etc/machine-id:/run/rollcall-host/id:ro
+# (Kubernetes: an init container writes the node name there, see configs/k8s/).
 ENV ROLLCALL_HTTP_BIND=0.0.0.0:7951 \
-    ROLLCALL_AGENT_DATA_DIR=/var/lib/rollcall
+    ROLLCALL_AGENT_DATA_DIR=/var/lib/rollcall \
+    ROLLCALL_SERVER_HOST_ID_FILE=/run/rollcall-host/id
 
 # 7950: gossip (UDP probes + TCP anti-entropy); 7951: HTTP API, page, /metrics, /health, /ready.
 EXPOSE 7950/udp 7950/tcp 7951/tcp

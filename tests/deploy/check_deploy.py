@@ -247,6 +247,17 @@ class K8sManifests(unittest.TestCase):
                 # A pod is ready only when all its containers are: /ready in a sidecar would take the
                 # product out of its load balancer whenever gossip has trouble.
                 self.assertEqual(ready["path"], "/health", f"{f}: sidecar readiness must not be /ready")
+            # SHARED_HOST in Kubernetes: the node's name, written by an init container to the file
+            # [server] host_id_file names (never the image's own /etc/machine-id).
+            host_file = env["ROLLCALL_SERVER_HOST_ID_FILE"]["value"]
+            inits = [i for i in pod.get("initContainers", [])
+                     if env_map(i).get("NODE_NAME", {}).get("valueFrom", {}).get("fieldRef", {}).get("fieldPath")
+                     == "spec.nodeName"]
+            self.assertEqual(len(inits), 1, f"{f}: an init container must write the node name")
+            self.assertIn(f"> {host_file}", inits[0]["command"][-1], f)
+            init_vol = [m["name"] for m in inits[0]["volumeMounts"] if host_file.startswith(m["mountPath"] + "/")]
+            agent_vol = [m["name"] for m in c["volumeMounts"] if host_file.startswith(m["mountPath"] + "/")]
+            self.assertTrue(init_vol and init_vol == agent_vol, f"{f}: host id file not shared with the agent")
             mounts = {m["mountPath"] for m in c.get("volumeMounts", [])}
             self.assertIn("/var/lib/rollcall", mounts, f"{f}: data directory must persist")
             claims = {t["metadata"]["name"] for t in s["spec"].get("volumeClaimTemplates", [])}
@@ -293,8 +304,9 @@ class K8sManifests(unittest.TestCase):
         if not os.path.exists(example_path):
             print("SKIP sidecar config schema: configs/agent.example.toml does not exist yet")
             return
-        example = tomllib.loads(read(example_path))
-        unknown = [k for k in toml_paths(conf) if k not in set(toml_paths(example))]
+        example_text = read(example_path)
+        paths = set(toml_paths(tomllib.loads(example_text))) | commented_keys(example_text)
+        unknown = [k for k in toml_paths(conf) if k not in paths]
         self.assertEqual(unknown, [], "keys in sidecar.yaml's agent.toml that configs/agent.example.toml "
                          "does not document (the agent rejects unknown keys)")
         env_names = set()
@@ -302,7 +314,6 @@ class K8sManifests(unittest.TestCase):
             for c in rollcall_containers(s["spec"]["template"]["spec"]):
                 env_names |= set(env_map(c))
         env_names |= set(re.findall(r"\b(ROLLCALL_[A-Z0-9_]+)=", read(os.path.join(SRC, "Dockerfile"))))
-        paths = set(toml_paths(example))
         for name in sorted(env_names):
             if not name.startswith("ROLLCALL_") or name in SECRET_ENV:
                 continue
@@ -324,6 +335,20 @@ def toml_paths(doc, prefix=""):
                 out += toml_paths(x, path + ".")
         else:
             out.append(path)
+    return out
+
+
+def commented_keys(text):
+    """Keys an example config documents in commented-out form (`# name = "web-01"`) per section."""
+    out, section = set(), ""
+    for line in text.splitlines():
+        m = re.match(r"^\s*\[\[?([A-Za-z0-9_.]+)\]\]?\s*(#.*)?$", line)
+        if m:
+            section = m.group(1)
+            continue
+        m = re.match(r"^\s*#\s*([a-z_]+)\s*=", line)
+        if m and section:
+            out.add(f"{section}.{m.group(1)}")
     return out
 
 
