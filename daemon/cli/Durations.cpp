@@ -1,6 +1,5 @@
 #include "daemon/cli/Durations.h"
 
-#include <cmath>
 #include <cstdio>
 
 namespace rollcall::daemon::cli {
@@ -42,6 +41,7 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
 }
 
 std::string format_duration_ms(std::int64_t ms) {
+  if (ms == INT64_MIN) return "-";
   if (ms < 0) return "-" + format_duration_ms(-ms);
   if (ms == 0) return "0s";
   if (ms < 1000) return std::to_string(ms) + "ms";
@@ -50,10 +50,11 @@ std::string format_duration_ms(std::int64_t ms) {
   for (const auto& u : units) {
     if (u.ms == 86'400'000 && ms < 2 * u.ms) continue;  // "24h" and "36h" read better than days
     if (ms >= u.ms) {
-      double v = static_cast<double>(ms) / static_cast<double>(u.ms);
+      std::int64_t tenths = ms / u.ms * 10 + (ms % u.ms) * 10 / u.ms;  // truncated to one decimal
       char buf[32];
-      if (ms % u.ms == 0) std::snprintf(buf, sizeof buf, "%lld%s", static_cast<long long>(ms / u.ms), u.name);
-      else std::snprintf(buf, sizeof buf, "%.1f%s", std::floor(v * 10) / 10, u.name);
+      if (tenths % 10 == 0) std::snprintf(buf, sizeof buf, "%lld%s", static_cast<long long>(tenths / 10), u.name);
+      else std::snprintf(buf, sizeof buf, "%lld.%lld%s", static_cast<long long>(tenths / 10),
+                         static_cast<long long>(tenths % 10), u.name);
       return buf;
     }
   }

@@ -80,6 +80,18 @@ std::optional<std::string> load_token(const std::string& token_file, const char*
   return std::nullopt;
 }
 
+std::optional<std::string> make_target(const std::string& http_addr, const std::string& token_file,
+                                       Target& target) {
+  std::string addr = http_addr;
+  if (addr.empty()) {
+    const char* env = std::getenv("ROLLCALL_HTTP_ADDR");
+    if (env && *env) addr = env;
+  }
+  if (!addr.empty())
+    if (auto error = parse_http_addr(addr, target)) return error;
+  return load_token(token_file, std::getenv("ROLLCALL_ADMIN_TOKEN"), target);
+}
+
 bool use_color(const Target& target) {
   if (!target.color_auto) return false;
   if (target.out != nullptr && target.out != &std::cout) return false;

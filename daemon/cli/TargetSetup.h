@@ -19,6 +19,11 @@ std::optional<std::string> parse_http_addr(std::string_view addr, Target& target
 // names the file, never the token.
 std::optional<std::string> load_token(const std::string& token_file, const char* env_value, Target& target);
 
+// The whole flags-to-Target step for daemon/main.cpp: --http-addr (else env ROLLCALL_HTTP_ADDR,
+// else 127.0.0.1:7951) and --token-file (else env ROLLCALL_ADMIN_TOKEN). Empty strings = flag not
+// given. nullopt on success, else a usage error message.
+std::optional<std::string> make_target(const std::string& http_addr, const std::string& token_file, Target& target);
+
 // Whether output to `target.out` should be coloured: color_auto, `out` is std::cout on a TTY,
 // NO_COLOR unset, TERM not "dumb".
 bool use_color(const Target& target);
