@@ -21,7 +21,6 @@ constexpr std::uint16_t kPort = 7950;
 
 World::World(Options opt) : opt_(std::move(opt)), rng_(opt_.seed) {
   for (int g = 0; g < kMaxGroups; ++g) links_[g][g] = true;
-  heap_.reserve(1024);
 }
 World::~World() = default;
 
@@ -396,8 +395,8 @@ void World::handle(SimEvent& e) {
 }
 
 void World::run_until(Instant t) {
-  while (!heap_.empty() && heap_.top().at <= t) {
-    SimEvent e = heap_.pop();
+  SimEvent e;
+  while (heap_.pop_due(t, e)) {
     now_ = e.at;
     handle(e);
   }
