@@ -183,7 +183,8 @@ export function configHtml(snap) {
 // each linking to its row and to the troubleshooting answer. At most `max` items.
 export function problemsHtml(snap, max = 8) {
   const items = [];
-  for (const w of (snap.cluster || {}).warnings || []) items.push({ w, s: null });
+  const byId = new Map((snap.servers || []).map((s) => [s.id, s]));
+  for (const w of (snap.cluster || {}).warnings || []) items.push({ w, s: byId.get(w.server) || null });
   for (const s of snap.servers || []) for (const w of s.warnings || []) items.push({ w, s });
   items.sort((a, b) => SEV_RANK[sevOf(b.w)] - SEV_RANK[sevOf(a.w)]);
   if (!items.length) return `<li class="none">${icon('ok', 'ok')} No warnings: every server agrees and is healthy.</li>`;
