@@ -142,7 +142,10 @@ int keys_list(const Target& target) {
 int keys_install(const Target& target, const std::string& key_b64) {
   return guarded(target, [&] {
     ApiClient api(target);
-    auto key = gossip::crypto::Keyring::parse_key(key_b64);
+    std::string text = key_b64;
+    if (text == "-") std::getline(std::cin, text);  // keeps the key out of the process list
+    auto key = gossip::crypto::Keyring::parse_key(text);
+    text.assign(text.size(), '\0');
     if (!key) return usage_error(api, "keys install: not a base64 32-byte key (make one with `rollcall keygen`)");
     std::string id = gossip::crypto::Keyring::key_id(*key);
     json body{{"key", gossip::crypto::Keyring::encode_key(*key)}};

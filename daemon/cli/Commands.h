@@ -21,7 +21,9 @@ int config_get(const Target&, const std::string& key /* "" = all */);
 int config_set(const Target&, const std::string& key, const std::string& value);
 int remove(const Target&, const std::string& server, const std::string& component /* "" = whole server */);
 int keys_list(const Target&);
-int keys_install(const Target&, const std::string& key_b64);  // validated locally first (usage error)
+// key_b64 "-" = read one line from stdin (keeps the key out of the process list). Validated
+// locally first (usage error); only the key id is printed.
+int keys_install(const Target&, const std::string& key_b64);
 int keys_use(const Target&, const std::string& id);
 int keys_remove(const Target&, const std::string& id);
 int leave(const Target&);                            // POST /v1/leave (loopback only)

@@ -35,12 +35,12 @@ class CliTest(unittest.TestCase):
         if harness.test_failed(self):
             type(self).any_failed = True
 
-    def cli(self, *args, agent=0, token=False, env=None, code=0):
+    def cli(self, *args, agent=0, token=False, env=None, code=0, stdin=None):
         a = self.c.agents[agent]
         argv = list(args) + ["--http-addr", "127.0.0.1:%d" % a.http_port]
         if token:
             argv += ["--token-file", self.c.token_file]
-        r = run_cli(argv, env_extra=env)
+        r = run_cli(argv, env_extra=env, input_text=stdin)
         self.assertEqual(r.returncode, code, "rollcall %s -> %d\nstdout:\n%s\nstderr:\n%s" % (
             " ".join(args), r.returncode, r.stdout, r.stderr))
         self.assertNotIn(self.c.token, r.stdout + r.stderr, "the admin token is never printed")
@@ -145,6 +145,10 @@ class CliTest(unittest.TestCase):
         self.assertIn("409", r.stderr, "the primary cannot be removed")
         r = self.cli("keys", "remove", m.group(1), token=True)
         self.assertIn("removed key " + m.group(1), r.stdout)
+        # "-" reads the key from stdin, keeping it out of the process list.
+        r = self.cli("keys", "install", "-", token=True, stdin=key + "\n")
+        self.assertEqual(r.stdout, "installed key %s\n" % m.group(1))
+        self.cli("keys", "remove", m.group(1), token=True)
 
     def test_heartbeat_and_health(self):
         r = self.cli("heartbeat", "web")
