@@ -85,6 +85,7 @@ void World::start(std::size_t i, const std::vector<std::size_t>& seeds) {
   n.engine->restore_local(n.saved_version, n.saved_entries, now_);
   n.engine->restore_cluster_items(n.saved_items, now_);
   n.engine->start(now_);
+  for (auto& h : lifecycle_hooks_) h(i, true, now_);
   std::vector<Address> addrs;
   for (auto s : seeds)
     if (s != i) addrs.push_back(nodes_[s]->address);
@@ -98,6 +99,18 @@ void World::leave(std::size_t i) {
   drain(i);
 }
 
+void World::set_local(std::size_t i, const std::string& key, membership::StateValue value) {
+  if (!nodes_[i]->up) return;
+  nodes_[i]->engine->set_local(key, std::move(value), now_);
+  drain(i);
+}
+
+membership::ClusterItem World::write_cluster(std::size_t i, const std::string& key, membership::ClusterValue value) {
+  auto item = nodes_[i]->engine->write_cluster(key, std::move(value), now_);
+  drain(i);
+  return item;
+}
+
 void World::crash(std::size_t i) {
   SimNode& n = *nodes_[i];
   if (!n.up) return;
@@ -108,6 +121,7 @@ void World::crash(std::size_t i) {
   n.up = false;
   n.paused = false;
   ++n.epoch;
+  for (auto& h : lifecycle_hooks_) h(i, false, now_);
 }
 
 void World::restart(std::size_t i, const std::vector<std::size_t>& seeds) {

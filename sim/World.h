@@ -68,6 +68,10 @@ class World {
   void flip_flop(std::size_t i, Duration half_period, Instant until);
   void churn(ChurnSpec spec);
 
+  // --- local writes through the engine (the outbox is drained right away) ---
+  void set_local(std::size_t i, const std::string& key, membership::StateValue value);
+  membership::ClusterItem write_cluster(std::size_t i, const std::string& key, membership::ClusterValue value);
+
   // --- partitions ---
   // Nodes of one group reach each other; by default different groups are cut both ways.
   void set_partition(std::size_t i, int group);
@@ -94,6 +98,9 @@ class World {
   // Observers: every engine event, with the node index and time.
   using EventHook = std::function<void(std::size_t node, const gossip::Event&, Instant)>;
   void on_event(EventHook h) { hooks_.push_back(std::move(h)); }
+  // Observers of node lifecycle: `up` true when node i (re)starts, false when it crashes.
+  using LifecycleHook = std::function<void(std::size_t node, bool up, Instant)>;
+  void on_lifecycle(LifecycleHook h) { lifecycle_hooks_.push_back(std::move(h)); }
 
   // --- queries ---
   // State of `subject` as seen by `observer` (nullopt if unknown).
@@ -151,6 +158,7 @@ class World {
   std::vector<std::uint8_t> churned_out_;  // per node: away because of churn
   std::array<std::array<bool, kMaxGroups>, kMaxGroups> links_{};
   std::vector<EventHook> hooks_;
+  std::vector<LifecycleHook> lifecycle_hooks_;
   std::uint64_t datagrams_ = 0, delivered_ = 0, streams_delivered_ = 0, processed_ = 0;
   std::uint64_t datagram_bytes_ = 0, stream_bytes_ = 0;
   std::size_t max_datagram_ = 0;
