@@ -20,9 +20,10 @@ namespace rollcall::daemon::config {
 using Overrides = std::vector<std::pair<std::string, std::string>>;  // {"gossip.mtu", "1400"}
 
 // Environment variables starting with ROLLCALL_ that are not configuration keys but are allowed
-// to be present: the default secret variables and variables read by the command-line client.
+// to be present: the default secret variables, variables of the command-line client (ROLLCALL_HTTP_ADDR,
+// ROLLCALL_CONFIG) and of the scripts (ROLLCALL_BUILD_DIR). Any other unknown ROLLCALL_* is an error.
 inline constexpr const char* kReservedEnv[] = {"ROLLCALL_GOSSIP_KEY", "ROLLCALL_ADMIN_TOKEN", "ROLLCALL_HTTP_ADDR",
-                                              "ROLLCALL_HTTP_TOKEN", "ROLLCALL_CONFIG"};
+                                              "ROLLCALL_HTTP_TOKEN", "ROLLCALL_CONFIG",    "ROLLCALL_BUILD_DIR"};
 
 Result<AgentConfig, ConfigError> load_config(const std::optional<std::filesystem::path>& file, const Environ& env,
                                              const Overrides& overrides);

@@ -28,6 +28,8 @@ constexpr std::size_t kReadBufferBytes = 16384;
 constexpr std::size_t kMaxLingerBytes = 4u << 20;
 constexpr std::chrono::milliseconds kMaxLinger{2000};
 constexpr std::size_t kMaxEventsPerWrite = 64;
+// Request and response bodies larger than this are not kept allocated between requests.
+constexpr std::size_t kKeepBufferBytes = 64 * 1024;
 
 bool address_is_loopback(const asio::ip::address& a) {
   if (a.is_v4()) return a.to_v4().is_loopback();
@@ -335,6 +337,7 @@ class Connection final : public ConnectionBase {
     asio::async_write(stream_, buffers, [self = self()](const asio::error_code& ec, std::size_t) {
       if (self->phase_ == Phase::closed) return;
       if (ec) return self->close();
+      if (self->out_body_.capacity() > kKeepBufferBytes) std::string().swap(self->out_body_);
       if (self->close_after_write_) return self->linger();
       self->begin_idle();
     });
@@ -417,6 +420,7 @@ class Connection final : public ConnectionBase {
   }
 
   int on_message_begin() {
+    if (request_.body.capacity() > kKeepBufferBytes) std::string().swap(request_.body);  // no 1 MiB per idle connection
     request_.method.clear();
     request_.path.clear();
     request_.query.clear();
