@@ -156,8 +156,8 @@ void Runner::evaluate(Results& r) {
   };
   if (x.no_false_dead) {
     check("no_false_dead", !*x.no_false_dead || r.false_dead == 0,
-          std::to_string(r.false_dead) + " dead declarations of " + std::to_string(r.false_dead_subjects) +
-              " healthy nodes");
+          std::to_string(r.false_dead) + " dead declarations of healthy nodes (" +
+              std::to_string(r.false_dead_subjects) + " distinct of " + std::to_string(r.healthy_nodes) + " healthy)");
   }
   if (x.bootstrap_within) {
     const double lim = secs(*x.bootstrap_within);
