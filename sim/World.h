@@ -139,7 +139,13 @@ class World {
   bool link_open(std::size_t from, std::size_t to) const {
     return links_[static_cast<std::size_t>(nodes_[from]->group)][static_cast<std::size_t>(nodes_[to]->group)];
   }
-  bool stream_open(std::size_t a, std::size_t b) const { return link_open(a, b) && link_open(b, a); }
+  // TCP needs both directions; total ingress/egress loss (flip-flop, a firewall) blocks it too,
+  // partial loss does not (TCP retransmits).
+  bool stream_open(std::size_t a, std::size_t b) const {
+    return link_open(a, b) && link_open(b, a) && nodes_[a]->faults.egress_loss < 1.0 &&
+           nodes_[b]->faults.ingress_loss < 1.0 && nodes_[b]->faults.egress_loss < 1.0 &&
+           nodes_[a]->faults.ingress_loss < 1.0;
+  }
   std::optional<std::size_t> lookup(const Address& a) const;
   gossip::Engine* make_engine(SimNode& n);
   void churn_step(std::shared_ptr<const ChurnSpec> spec);
