@@ -147,12 +147,18 @@ std::string format_cluster(const json& table, const Style& style) {
   out += t.render(style);
 
   std::string warnings;
-  if (const auto& ws = field(summary, "warnings"); ws.is_array())
-    for (const auto& w : ws) append_warning(warnings, w, "", style);
+  std::set<std::pair<std::string, std::string>> cluster_level;  // (code, message) shown once, here
+  if (const auto& ws = field(summary, "warnings"); ws.is_array()) {
+    for (const auto& w : ws) {
+      append_warning(warnings, w, "", style);
+      cluster_level.emplace(get_str(w, "code"), get_str(w, "message"));
+    }
+  }
   if (servers.is_array()) {
     for (const auto& s : servers) {
       if (const auto& ws = field(s, "warnings"); ws.is_array()) {
         for (const auto& w : ws) {
+          if (cluster_level.count({get_str(w, "code"), get_str(w, "message")})) continue;
           std::string where = get_str(s, "name", "?");
           std::string component = get_str(w, "component");
           if (!component.empty()) where += " (" + component + ")";

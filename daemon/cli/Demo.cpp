@@ -145,12 +145,20 @@ bool Demo::converged(std::string& status) {
     if (get_int(summary, "servers") != static_cast<std::int64_t>(n) ||
         get_int(summary, "servers_alive") != static_cast<std::int64_t>(n))
       continue;
+    bool all_heard = true;  // every component heartbeat seen, so the printed table has no "?"
+    if (const auto& servers = field(j, "servers"); servers.is_array())
+      for (const auto& s : servers)
+        if (const auto& cs = field(s, "components"); cs.is_array())
+          for (const auto& c : cs)
+            if (!get_int(c, "heartbeat_age_ms")) all_heard = false;
+    if (!all_heard) continue;
     std::string d = get_str(summary, "digest");
     if (ok == 0) digest = d;
     else if (d != digest) continue;
     ++ok;
   }
-  status = std::to_string(ok) + " of " + std::to_string(n) + " agents see " + std::to_string(n) + " alive servers";
+  status = std::to_string(ok) + " of " + std::to_string(n) + " agents see " + std::to_string(n) +
+           " alive servers, every component heard and one digest";
   return ok == n;
 }
 
@@ -318,7 +326,7 @@ int Demo::run() {
     auto now = Clock::now();
     if (now >= next_heartbeat) {
       heartbeat_all();
-      next_heartbeat = Clock::now() + kHeartbeatEvery;
+      next_heartbeat = Clock::now() + (announced ? kHeartbeatEvery : std::chrono::milliseconds(1000));
     }
     if (!announced && Clock::now() >= next_check) {
       bool ok = converged(status);

@@ -83,7 +83,8 @@ std::string DemoPlan::agent_toml(const DemoAgent& a) const {
   t += "bind = " + toml_string(loopback(a.http_port)) + "\n";
   t += "admin_token_file = " + toml_string(admin_token_file) + "\n\n";
   t += "[server]\n";
-  t += "addresses = [\"127.0.0.1\"]\n\n";
+  t += "addresses = [\"127.0.0.1\"]\n";
+  t += "host_id_file = \"\"  # all demo agents share one host: no SHARED_HOST warning\n\n";
   t += "[[product.keys]]\n";
   t += "name = \"encryption\"\n";
   t += "env = " + toml_string(kProductKeyEnv) + "\n\n";

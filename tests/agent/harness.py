@@ -212,6 +212,7 @@ class Agent:
             "",
             "[server]",
             "addresses = [\"127.0.0.1\"]",
+            "host_id_file = \"\"",
             "",
             "[[product.keys]]",
             "name = \"encryption\"",

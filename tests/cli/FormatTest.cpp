@@ -86,6 +86,21 @@ TEST(FormatCluster, NoWarningsSaysSo) {
   EXPECT_NE(format_cluster(t, Style{}).find("No warnings."), std::string::npos);
 }
 
+TEST(FormatCluster, ClusterLevelWarningsAreShownOnceNotAgainPerServer) {
+  json t = test::cluster_fixture();
+  json w = {{"code", "SHARED_HOST"}, {"severity", "warning"}, {"message", "node-1 and node-3 share a host."},
+            {"remedy", "Move one."}, {"server", "00000000000000000000000000000001"}};
+  t["cluster"]["warnings"].push_back(w);
+  w.erase("server");
+  t["servers"][0]["warnings"].push_back(w);
+  t["servers"][2]["warnings"].push_back(w);
+  std::string text = format_cluster(t, Style{});
+  auto first = text.find("SHARED_HOST: node-1 and node-3 share a host.");
+  ASSERT_NE(first, std::string::npos) << text;
+  EXPECT_EQ(text.find("SHARED_HOST", first + 1), std::string::npos) << text;
+  EXPECT_NE(text.find("KEY_NOT_SET"), std::string::npos) << "other server warnings still shown";
+}
+
 TEST(FormatCluster, SurvivesAnythingTheAgentMightSend) {
   for (const char* body : {"null", "[]", "{}", "42", R"({"cluster": [], "servers": {}})",
                            R"({"servers": [null, 1, {"name": 7, "components": [null, {"kind": 1}], "heartbeat": []}]})",
