@@ -13,7 +13,9 @@
 #include "daemon/api/TableJson.h"
 #include "daemon/http/Server.h"
 #include "daemon/persist/DataDir.h"
+#include "gossip/crypto/Fingerprint.h"
 #include "gossip/crypto/Keyring.h"
+#include "membership/ClusterItems.h"
 #include "membership/TableBuilder.h"
 
 namespace rollcall::daemon {
@@ -147,7 +149,13 @@ std::optional<std::string> Agent::start() {
     publish_fingerprints();
     publish_keyring();
     components_ = std::make_unique<LocalComponents>(io_, *driver_);
-    components_->configure(cfg_.components);
+    const auto self_id = driver_->engine().identity().id;
+    components_->configure(cfg_.components, [this, self_id](const std::string& kind) {
+      const auto* r = driver_->engine().cluster().component_removal(self_id, kind);
+      if (!r) return false;
+      const auto* mine = driver_->engine().state().find(self_id, "component/" + kind);
+      return !mine || mine->entry.deleted() || mine->entry.version <= r->owner_version;
+    });
 
     // Rejoin: last known peers from the data directory, plus the configured seeds.
     if (auto peers = data_->load_peers(); peers && !peers->empty()) {
@@ -264,10 +272,14 @@ void Agent::on_event(const gossip::Event& e) {
         if (!lazy || driver_->engine().local_version() + 10 >= reserved_version_) persist_local();
       }
       break;
-    case K::cluster_changed:
+    case K::cluster_changed: {
       spdlog::info("cluster item changed: {}", e.detail);
       persist_cluster();
+      // One of our own components removed by an operator: withdraw it.
+      const std::string mine = membership::ClusterItems::removal_key(driver_->engine().identity().id, "");
+      if (components_ && e.detail.rfind(mine + "/", 0) == 0) components_->removed(e.detail.substr(mine.size() + 1));
       break;
+    }
   }
   schedule_broadcast();
 }
@@ -284,14 +296,14 @@ void Agent::schedule_broadcast() {
 
 void Agent::broadcast_table() {
   if (streams_.empty()) return;
-  const std::string body = cluster_json().dump();
+  const std::string body = api::to_text(cluster_json());
   std::erase_if(streams_, [&](const std::shared_ptr<http::EventStream>& s) { return !s->send("cluster", body); });
   counters_.sse_clients = streams_.size();
 }
 
 void Agent::subscribe(std::shared_ptr<http::EventStream> stream) {
   if (stream->closed()) return;
-  stream->send("cluster", cluster_json().dump());
+  stream->send("cluster", api::to_text(cluster_json()));
   streams_.push_back(std::move(stream));
   counters_.sse_clients = streams_.size();
 }

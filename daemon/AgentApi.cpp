@@ -4,6 +4,7 @@
 #include "daemon/Agent.h"
 #include "daemon/EngineDriver.h"
 #include "daemon/LocalComponents.h"
+#include "daemon/api/ConfigJson.h"
 #include "daemon/api/TableJson.h"
 #include "daemon/http/Server.h"
 #include "gossip/crypto/Keyring.h"
@@ -34,11 +35,7 @@ nlohmann::json Agent::members_json() const {
   return out;
 }
 
-nlohmann::json Agent::config_json() const {
-  const auto* item = driver_->engine().cluster().get(membership::ClusterItems::kConfigKey);
-  return api::config_to_json(driver_->engine().cluster().config(), item ? item->lamport : 0,
-                             item ? item->writer.short_hex() : std::string());
-}
+nlohmann::json Agent::config_json() const { return api::config_json(table()); }
 
 ApiResult Agent::ready() const {
   const auto& e = driver_->engine();
@@ -106,6 +103,10 @@ ApiResult Agent::remove_component(const std::string& name_or_id, const std::stri
 }
 
 ApiResult Agent::heartbeat(const std::string& kind) {
+  if (components_->is_removed(kind))
+    return ApiResult::error(409, "COMPONENT_REMOVED",
+                            "component " + kind + " was removed from the cluster; re-register it with PUT /v1/local/components/" +
+                                kind + " or reload the agent");
   auto counter = components_->heartbeat(kind);
   if (!counter) return ApiResult::error(404, "UNKNOWN_COMPONENT", "no component " + kind + " is declared on this agent");
   return ApiResult::ok({{"kind", kind}, {"counter", *counter}});

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "daemon/Agent.h"
+#include "daemon/api/TableJson.h"
 #include "daemon/web/Assets.h"
 
 namespace rollcall::daemon {
@@ -12,7 +13,7 @@ namespace {
 http::Response json_response(int status, const nlohmann::json& body) {
   http::Response r;
   r.status = status;
-  r.body = body.dump();
+  r.body = api::to_text(body);
   return r;
 }
 

@@ -27,7 +27,8 @@ std::vector<std::string> LocalComponents::kinds() const {
   return out;
 }
 
-void LocalComponents::configure(const std::vector<config::ComponentConfig>& components) {
+void LocalComponents::configure(const std::vector<config::ComponentConfig>& components,
+                                const std::function<bool(const std::string&)>& keep_removed) {
   std::map<std::string, State> next;
   for (const auto& c : components) {
     State s;
@@ -53,6 +54,10 @@ void LocalComponents::configure(const std::vector<config::ComponentConfig>& comp
   }
   state_ = std::move(next);
   for (auto& [kind, s] : state_) {
+    if (keep_removed && keep_removed(kind)) {
+      s.removed = true;
+      continue;
+    }
     publish_component(s);
     if (!s.settings.check.empty()) schedule_check(kind, std::chrono::milliseconds(200));
   }
@@ -65,9 +70,25 @@ void LocalComponents::publish_component(const State& s) {
   });
 }
 
+void LocalComponents::removed(const std::string& kind) {
+  auto it = state_.find(kind);
+  if (it == state_.end() || it->second.removed) return;
+  it->second.removed = true;
+  driver_.call([&](gossip::Engine& e, membership::Instant now) {
+    e.erase_local("component/" + kind, now);
+    e.erase_local("heartbeat/" + kind, now);
+    e.erase_local("verify/" + kind, now);
+  });
+}
+
+bool LocalComponents::is_removed(const std::string& kind) const {
+  auto it = state_.find(kind);
+  return it != state_.end() && it->second.removed;
+}
+
 std::optional<std::uint64_t> LocalComponents::heartbeat(const std::string& kind) {
   auto it = state_.find(kind);
-  if (it == state_.end()) return std::nullopt;
+  if (it == state_.end() || it->second.removed) return std::nullopt;
   const std::uint64_t counter = ++it->second.heartbeat;
   driver_.call([&](gossip::Engine& e, membership::Instant now) {
     e.set_local("heartbeat/" + kind, membership::Heartbeat{counter}, now);
@@ -79,6 +100,7 @@ bool LocalComponents::update(const std::string& kind, const std::optional<std::s
                              const std::optional<std::string>& endpoint) {
   auto it = state_.find(kind);
   if (it == state_.end()) return false;
+  it->second.removed = false;  // reported anew
   if (version) it->second.settings.version = *version;
   if (endpoint) it->second.settings.endpoint = *endpoint;
   publish_component(it->second);
@@ -95,6 +117,10 @@ void LocalComponents::schedule_check(const std::string& kind, std::chrono::milli
     if (ec || !*alive) return;
     auto cur = state_.find(kind);
     if (cur == state_.end() || cur->second.timer != timer) return;  // reconfigured meanwhile
+    if (cur->second.removed) {
+      schedule_check(kind, cur->second.settings.check_interval);
+      return;
+    }
     run_check(kind);
   });
 }

@@ -221,7 +221,18 @@ void AntiEntropy::apply_deltas(const std::vector<wire::StateDelta>& deltas, Inst
 }
 
 void AntiEntropy::apply_delta(const wire::StateDelta& d, Instant now) {
-  if (d.owner == ctx_.self.id) return;  // only we write our own state
+  if (d.owner == ctx_.self.id) {
+    // Only we write our own state. A peer holding a version of ours we never issued means we lost
+    // our persisted counter: catch up, and re-issue what we hold (or a deletion) above it.
+    for (const auto& e : d.entries) {
+      const auto* mine = ctx_.store.find(ctx_.self.id, e.key);
+      if (mine && mine->entry.version >= e.version) continue;
+      ctx_.local_version = std::max(ctx_.local_version, e.version);
+      membership::StateEntry again{e.key, 0, mine ? mine->entry.value : membership::StateValue{}};
+      ctx_.write_local(std::move(again), now);
+    }
+    return;
+  }
   const Member* m = ctx_.table.find(d.owner);
   if (!m) return;  // state of unknown (or forgotten, or removed) members is not kept
   auto accepted = ctx_.store.apply(d.owner, d.entries, now);

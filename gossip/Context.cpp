@@ -80,6 +80,14 @@ wire::MemberUpdate Context::to_update(const membership::Member& m, const NodeId&
   return wire::MemberUpdate{m.id, m.name, m.address, m.incarnation, m.state, from};
 }
 
+void Context::write_local(membership::StateEntry e, Instant now) {
+  e.version = ++local_version;
+  const membership::StateEntry one[] = {e};
+  store.apply(self.id, one, now);
+  if (started) broadcast_state(self.id, e);
+  emit(Event{Event::Kind::state_changed, self.id, self.name, membership::MemberState::alive, incarnation, e.key});
+}
+
 bool Context::is_lazy_key(const std::string& key) { return key.rfind("heartbeat/", 0) == 0; }
 
 }  // namespace rollcall::gossip

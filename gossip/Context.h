@@ -92,6 +92,9 @@ struct Context {
   // Seals a stream payload (one message).
   Bytes seal_stream(const wire::Message& m);
 
+  // Writes one of our own entries at a fresh version (store + broadcast + event).
+  void write_local(membership::StateEntry e, Instant now);
+
   // Queue updates for dissemination (coalescing by subject).
   void broadcast_member(const wire::MemberUpdate& u, bool priority = false);
   void broadcast_state(const NodeId& owner, const membership::StateEntry& e);

@@ -159,13 +159,7 @@ void Engine::on_stream_reply(std::uint64_t id, std::span<const std::uint8_t> byt
 
 void Engine::on_stream_failed(std::uint64_t id, Instant now) { anti_entropy_->on_stream_failed(id, now); }
 
-void Engine::write_local(membership::StateEntry e, Instant now) {
-  e.version = ++ctx_.local_version;
-  const membership::StateEntry one[] = {e};
-  ctx_.store.apply(ctx_.self.id, one, now);
-  if (ctx_.started) ctx_.broadcast_state(ctx_.self.id, e);
-  ctx_.emit(Event{Event::Kind::state_changed, ctx_.self.id, ctx_.self.name, MemberState::alive, ctx_.incarnation, e.key});
-}
+void Engine::write_local(membership::StateEntry e, Instant now) { ctx_.write_local(std::move(e), now); }
 
 void Engine::set_local(const std::string& key, membership::StateValue value, Instant now) {
   if (const auto* cur = ctx_.store.find(ctx_.self.id, key); cur && cur->entry.value == value) return;
