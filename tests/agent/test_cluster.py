@@ -133,12 +133,12 @@ class ClusterTest(unittest.TestCase):
         wrong_key_file = os.path.join(self.c.workdir, "wrong.key")
         with open(os.open(wrong_key_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
             f.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+        members = list(self.c.agents)
+        before = {a.name: self._metric(a, "rollcall_decrypt_failures_total") for a in members}
         intruder = self.c.add_agent("intruder", key_file=wrong_key_file,
-                                    seeds=["127.0.0.1:%d" % a.gossip_port for a in self.c.agents])
+                                    seeds=["127.0.0.1:%d" % a.gossip_port for a in members])
         intruder.start()
         self.c.wait_http([intruder])
-        members = self.c.agents[: self.N]
-        before = {a.name: self._metric(a, "rollcall_decrypt_failures_total") for a in members}
 
         def not_admitted():
             for a in members:
@@ -155,7 +155,7 @@ class ClusterTest(unittest.TestCase):
         after = {a.name: self._metric(a, "rollcall_decrypt_failures_total") for a in members}
         print("decrypt failures before %s after %s" % (before, after))
         self.assertTrue(any(after[n] > before[n] for n in after), "decrypt failures are counted")
-        self.assertGreater(self._metric(intruder, "rollcall_decrypt_failures_total"), 0)
+        # (The intruder itself counts none: nobody answers it with anything it could fail to open.)
         logged = [a.name for a in members if re.search(r"decrypt|authenticat|wrong key", a.log_text(), re.I)]
         self.assertTrue(logged, "a member logs the decrypt failures clearly")
         for a in members + [intruder]:

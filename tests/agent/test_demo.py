@@ -30,6 +30,11 @@ def pid_alive(pid):
         return False
 
 
+def read_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
 class DemoRun:
     """`rollcall demo` as a child process with its output collected on a thread."""
 
@@ -67,8 +72,13 @@ class DemoRun:
             self.proc.wait(timeout=10)
             raise AssertionError("rollcall demo did not exit within %ss of %s" % (timeout, sig))
         finally:
-            for t in self._threads:
-                t.join(timeout=5)
+            self.close_pipes()
+
+    def close_pipes(self):
+        for t in self._threads:
+            t.join(timeout=5)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            stream.close()
 
 
 class DemoTest(unittest.TestCase):
@@ -87,6 +97,8 @@ class DemoTest(unittest.TestCase):
                 except subprocess.TimeoutExpired:
                     r.proc.kill()
                     r.proc.wait()
+            if not r.proc.stdout.closed:
+                r.close_pipes()
             if harness.test_failed(self):
                 print("---- demo stdout ----\n%s\n---- demo stderr ----\n%s" % (r.stdout(), r.stderr()))
         for pid in self.pids:  # agents that outlived the demo (a failure already reported)
@@ -109,8 +121,7 @@ class DemoTest(unittest.TestCase):
         def ready():
             if run.proc.poll() is not None:
                 raise AssertionError("demo exited early: %s" % run.stderr())
-            with open(manifest_path) as f:
-                m = json.load(f)
+            m = read_json(manifest_path)
             return m if m.get("ready") else None
 
         m = wait_until(ready, 60, "demo.json with ready=true")
@@ -172,7 +183,7 @@ class DemoTest(unittest.TestCase):
         self.assertIn("files in ", first)
         workdir = first.split("files in ", 1)[1].rstrip(")\n")
         self.dirs.append(workdir)
-        m = wait_until(lambda: json.load(open(os.path.join(workdir, "demo.json"))), 20, "demo.json")
+        m = wait_until(lambda: read_json(os.path.join(workdir, "demo.json")), 20, "demo.json")
         self.pids = [a["pid"] for a in m["agents"]]
         wait_until(lambda: "Press Ctrl-C to stop" in run.stdout(), 60, "the demo's prompt")
         self.assertEqual(run.stop(signal.SIGINT), 0)
@@ -184,10 +195,11 @@ class DemoTest(unittest.TestCase):
         first = wait_until(lambda: run.out and run.out[0], 20, "the demo's first line")
         workdir = first.split("files in ", 1)[1].rstrip(")\n")
         self.dirs.append(workdir)
-        m = wait_until(lambda: json.load(open(os.path.join(workdir, "demo.json"))), 20, "demo.json")
+        m = wait_until(lambda: read_json(os.path.join(workdir, "demo.json")), 20, "demo.json")
         self.pids = [a["pid"] for a in m["agents"]]
         run.proc.kill()
         run.proc.wait(timeout=10)
+        run.close_pipes()
         wait_until(lambda: not pid_alive(self.pids[0]), 15, "the agent to stop after its demo died")
 
 
