@@ -17,7 +17,10 @@ using membership::MemberState;
 
 membership::ClusterTable Agent::table() const {
   const auto& e = driver_->engine();
-  const auto members = e.members().snapshot();
+  auto members = e.members().snapshot();
+  const auto now = driver_->now();
+  for (auto& m : members)
+    if (m.id == e.identity().id) m.last_heard = now;  // we always hear ourselves
   return membership::derive_table(
       membership::TableInput{e.identity().id, cfg_.agent.cluster, members, e.state(), e.cluster(), driver_->now()});
 }
@@ -28,6 +31,8 @@ nlohmann::json Agent::members_json() const {
   const auto now = driver_->now();
   nlohmann::json out = nlohmann::json::array();
   auto members = driver_->engine().members().snapshot();
+  for (auto& m : members)
+    if (m.id == driver_->engine().identity().id) m.last_heard = now;
   std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
     return a.name != b.name ? a.name < b.name : a.id < b.id;
   });
