@@ -40,7 +40,7 @@ std::string render_metrics(const gossip::Engine& engine, const http::Server::Sta
           engine.health());
   w.gauge("rollcall_broadcast_queue_depth", "Updates waiting to be piggybacked.", static_cast<double>(engine.queue_depth()));
   w.gauge("rollcall_open_suspicions", "Members currently suspected by this agent.", static_cast<double>(engine.open_suspicions()));
-  w.gauge("rollcall_incarnation_counter", "This agent's incarnation counter (bumped on every refutation).",
+  w.gauge("rollcall_incarnation", "This agent's incarnation counter (bumped on every refutation).",
           static_cast<double>(engine.incarnation().counter));
   w.gauge("rollcall_generation", "This agent's generation (bumped at every start).",
           static_cast<double>(engine.incarnation().generation));

@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
   }
   if (!http_addr.empty()) {
     if (auto err = cli::parse_http_addr(http_addr, target)) {
-      std::cerr << "rollcall: --http-addr: " << *err << "\n";
+      std::cerr << "rollcall: " << *err << "\n";
       return cli::ExitCode::usage;
     }
   }

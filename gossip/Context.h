@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <span>
 #include <string>
@@ -67,6 +68,8 @@ struct Context {
   std::uint64_t next_stream_id = 1;
   std::uint64_t local_version = 0;  // our own state version counter (persisted by the driver)
   std::unordered_map<std::uint64_t, PendingStream> pending_streams;  // bounded by stream timeouts
+  // Members that became dead or left, in time order, for O(1) reaping after dead_retention.
+  std::deque<std::pair<Instant, NodeId>> graveyard;
 
   ProbeCycle* probe = nullptr;
   MemberProtocol* members = nullptr;

@@ -10,10 +10,6 @@ namespace rollcall::gossip {
 using membership::Member;
 using membership::MemberState;
 
-namespace {
-constexpr auto kSuspicionMemory = std::chrono::minutes(10);
-}
-
 void JoinLeave::start(Instant now) {
   if (ctx_.cfg.reconnect_interval != Duration::zero()) ctx_.arm(now + ctx_.cfg.reconnect_interval, timer::ReconnectTick{});
   ctx_.arm(now + std::min<Duration>(ctx_.cfg.dead_retention / 4, std::chrono::seconds(60)), timer::ReapTick{});
@@ -73,15 +69,15 @@ void JoinLeave::on_reconnect_tick(Instant now) {
 void JoinLeave::on_reap_tick(Instant now) {
   if (ctx_.stopped) return;
   ctx_.arm(now + std::min<Duration>(ctx_.cfg.dead_retention / 4, std::chrono::seconds(60)), timer::ReapTick{});
-  // Housekeeping sweep over the whole table (like anti-entropy, not on the per-packet path).
-  std::vector<NodeId> expired;
-  ctx_.table.for_each_mut([&](Member& m) {
-    if (m.id == ctx_.self.id) return;
-    if ((m.state == MemberState::dead || m.state == MemberState::left) && now - m.state_since >= ctx_.cfg.dead_retention)
-      expired.push_back(m.id);
-    if (m.recent_suspicions > 0 && now - m.last_suspected > kSuspicionMemory) m.recent_suspicions = 0;
-  });
-  for (const auto& id : expired) ctx_.members->forget(id, now);
+  // Members enter the graveyard in time order when they die or leave: reap from the front, O(1)
+  // per reaped member. Entries of members that came back since are stale and skipped.
+  while (!ctx_.graveyard.empty() && now - ctx_.graveyard.front().first >= ctx_.cfg.dead_retention) {
+    const auto [since, id] = ctx_.graveyard.front();
+    ctx_.graveyard.pop_front();
+    const Member* m = ctx_.table.find(id);
+    if (m && (m->state == MemberState::dead || m->state == MemberState::left) && m->state_since == since)
+      ctx_.members->forget(id, now);
+  }
   ctx_.items.collect(now, ctx_.cfg.tombstone_grace);
 }
 

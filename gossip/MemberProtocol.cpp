@@ -10,10 +10,6 @@ using membership::Member;
 using membership::MemberState;
 using membership::supersedes;
 
-namespace {
-constexpr auto kSuspicionMemory = std::chrono::minutes(10);  // how long a suspicion marks a member degraded
-}
-
 void MemberProtocol::event(Event::Kind k, const Member& m, std::string detail) {
   ctx_.emit(Event{k, m.id, m.name, m.state, m.incarnation, std::move(detail)});
 }
@@ -85,13 +81,17 @@ void MemberProtocol::on_update(const wire::MemberUpdate& in, Instant now, bool v
       m->incarnation = u.incarnation;
       suspicions_.erase(m->id);
       ctx_.table.set_state(*m, MemberState::dead, now);
-      if (before != MemberState::dead) event(Event::Kind::member_dead, *m);
+      if (before != MemberState::dead) {
+        ctx_.graveyard.emplace_back(now, m->id);
+        event(Event::Kind::member_dead, *m);
+      }
       ctx_.broadcast_member(u);
       break;
     case MemberState::left:
       m->incarnation = u.incarnation;
       suspicions_.erase(m->id);
       ctx_.table.set_state(*m, MemberState::left, now);
+      ctx_.graveyard.emplace_back(now, m->id);
       event(Event::Kind::member_left, *m);
       ctx_.broadcast_member(u);
       break;
@@ -170,7 +170,7 @@ void MemberProtocol::start_suspicion(Member& m, const membership::Incarnation& i
   const std::uint32_t k = formulas::suspicion_confirmations(ctx_.cfg.suspicion_mult, n);
   m.incarnation = inc;
   ctx_.table.set_state(m, MemberState::suspect, now);
-  if (now - m.last_suspected > kSuspicionMemory) m.recent_suspicions = 0;
+  if (now - m.last_suspected > membership::kSuspicionMemory) m.recent_suspicions = 0;
   m.recent_suspicions++;
   m.last_suspected = now;
   auto [it, _] = suspicions_.insert_or_assign(m.id, Suspicion(inc, from, now, k, min, max));
@@ -198,6 +198,7 @@ void MemberProtocol::on_suspicion_timer(const timer::Suspicion& t, Instant now) 
 void MemberProtocol::declare_dead(Member& m, Instant now) {
   suspicions_.erase(m.id);
   ctx_.table.set_state(m, MemberState::dead, now);
+  ctx_.graveyard.emplace_back(now, m.id);
   ctx_.metrics.dead_declared++;
   event(Event::Kind::member_dead, m);
   ctx_.broadcast_member(wire::MemberUpdate{m.id, m.name, m.address, m.incarnation, MemberState::dead, ctx_.self.id});

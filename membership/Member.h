@@ -14,6 +14,9 @@
 
 namespace rollcall::membership {
 
+// How long a suspicion marks a member as degraded (flapping, lossy) in the table.
+inline constexpr Duration kSuspicionMemory = std::chrono::minutes(10);
+
 struct Member {
   NodeId id;
   std::string name;

@@ -63,7 +63,8 @@ Work make_work(const Member& m, const TableInput& in) {
   }
   if (m.rtt > Duration::zero()) row.rtt_ms = static_cast<double>(m.rtt.count()) / 1000.0;
   w.recent_suspicions = m.recent_suspicions;
-  row.degraded = m.recent_suspicions > 0 && m.state == MemberState::alive;
+  // Degraded: suspected (and refuted) lately; the memory fades after kSuspicionMemory.
+  row.degraded = m.recent_suspicions > 0 && m.state == MemberState::alive && in.now - m.last_suspected < kSuspicionMemory;
 
   w.entries = in.store.owner(m.id);
   if (const auto* info = value_of<ServerInfo>(w.entries, std::string(StateKeys::kServer))) {

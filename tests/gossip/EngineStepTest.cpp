@@ -348,6 +348,34 @@ TEST_F(EngineStep, LeaveBroadcastsLeftThenStops) {
   EXPECT_EQ(engine.outbox().events[0].kind, Event::Kind::leave_completed);
 }
 
+TEST_F(EngineStep, DeadMembersAreForgottenAfterTheRetentionAndNotBefore) {
+  started();
+  engine.on_packet(kB.addr, packet({wire::MemberUpdate{kC.id, kC.name, kC.addr, {1, 0}, MemberState::dead, kB.id}}), now);
+  ASSERT_EQ(engine.members().find(kC.id)->state, MemberState::dead);
+  const auto retention = Config::lan().dead_retention;
+  engine.on_timer(timer::ReapTick{}, now + retention - 1s);
+  EXPECT_NE(engine.members().find(kC.id), nullptr) << "reaped before dead_retention";
+  engine.outbox().clear();
+  engine.on_timer(timer::ReapTick{}, now + retention);
+  EXPECT_EQ(engine.members().find(kC.id), nullptr);
+  ASSERT_FALSE(engine.outbox().events.empty());
+  EXPECT_EQ(engine.outbox().events[0].kind, Event::Kind::member_forgotten);
+  // An alive claim of the same incarnation about a forgotten member does not resurrect it as dead
+  // data; a new incarnation (restart) brings it back.
+  engine.on_packet(kC.addr, packet({wire::MemberUpdate{kC.id, kC.name, kC.addr, {2, 0}, MemberState::alive, kC.id}}), now);
+  ASSERT_NE(engine.members().find(kC.id), nullptr);
+  EXPECT_EQ(engine.members().find(kC.id)->state, MemberState::alive);
+}
+
+TEST_F(EngineStep, AMemberThatCameBackIsNotReapedByItsOldDeath) {
+  started();
+  engine.on_packet(kB.addr, packet({wire::MemberUpdate{kC.id, kC.name, kC.addr, {1, 0}, MemberState::dead, kB.id}}), now);
+  engine.on_packet(kC.addr, packet({wire::MemberUpdate{kC.id, kC.name, kC.addr, {2, 0}, MemberState::alive, kC.id}}), now + 1s);
+  engine.on_timer(timer::ReapTick{}, now + Config::lan().dead_retention + 1s);
+  ASSERT_NE(engine.members().find(kC.id), nullptr);
+  EXPECT_EQ(engine.members().find(kC.id)->state, MemberState::alive);
+}
+
 TEST_F(EngineStep, TwoLiveIdsWithOneNameRaiseAConflict) {
   started();
   engine.outbox().clear();
