@@ -83,7 +83,7 @@ class Chart:
     def render(self):
         ml, mr, mt, mb = 64, 16, 30, 44
         legend_rows = len(self.series) + len([v for v in self.vlines if v[1]]) + len([h for h in self.hlines if h[1]])
-        lh = 16 * ((legend_rows + 1) // 2) + 6
+        lh = 16 * legend_rows + 6
         W, H = self.w, self.h + lh
         pw, ph = W - ml - mr, self.h - mt - mb
         xmin, xmax, ymin, ymax = self._bounds()
@@ -164,8 +164,8 @@ class Chart:
             legend.append((kind, label, color))
         ly = self.h + 4
         for i, (kind, label, color) in enumerate(legend):
-            lx = ml + (i % 2) * (pw // 2)
-            yy = ly + 16 * (i // 2)
+            lx = ml
+            yy = ly + 16 * i
             if kind == "vline":
                 o.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-dasharray="4 3"/>'
                          % (lx, yy, lx + 18, yy, color))
