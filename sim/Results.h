@@ -29,6 +29,7 @@ struct Results {
 
   // --- bootstrap: every live node sees every live node alive ---
   std::optional<double> all_see_all_s;
+  std::optional<double> pairs_99_s, pairs_999_s;  // 99% / 99.9% of (observer, member) pairs known
 
   // --- failure detection, one entry per crashed node ---
   struct Crash {

@@ -78,7 +78,9 @@ std::string ResultsJson::write(const Results& r) {
   for (const auto& c : r.checks) checks.push_back(J{{"name", c.name}, {"passed", c.passed}, {"detail", c.detail}});
   j["checks"] = checks;
 
-  j["bootstrap"] = J{{"all_see_all_s", opt(r.all_see_all_s)}};
+  j["bootstrap"] = J{{"all_see_all_s", opt(r.all_see_all_s)},
+                     {"pairs_99_percent_s", opt(r.pairs_99_s)},
+                     {"pairs_99_9_percent_s", opt(r.pairs_999_s)}};
 
   J fd;
   fd["crashes"] = r.crashes.size();

@@ -119,12 +119,18 @@ void Runner::check_bootstrap() {
   if (all_see_all_ || started_count_ < n_) return;
   const ViewTracker& v = recorder_->views();
   const std::size_t live = v.live_observers();
+  const double known = static_cast<double>(v.totals()[ViewTracker::alive] + v.totals()[ViewTracker::suspect]);
+  const double pairs = static_cast<double>(live) * static_cast<double>(live);
+  if (!pairs_99_ && known >= 0.99 * pairs) pairs_99_ = world_->now();
+  if (!pairs_999_ && known >= 0.999 * pairs) pairs_999_ = world_->now();
   for (std::size_t i = 0; i < n_; ++i) {
     if (!v.counting(i)) continue;
     const auto& s = v.seen(i);
     if (s[ViewTracker::alive] + s[ViewTracker::suspect] != live) return;
   }
   all_see_all_ = world_->now();
+  if (!pairs_99_) pairs_99_ = all_see_all_;
+  if (!pairs_999_) pairs_999_ = all_see_all_;
   load_from_ = world_->now();
   for (std::size_t i = 0; i < n_; ++i) {
     msgs_out0_[i] = world_->node(i).msgs_out;

@@ -70,7 +70,7 @@ class Runner {
   std::vector<std::size_t> seeds_;
   std::vector<std::uint8_t> started_;
   std::size_t started_count_ = 0;
-  std::optional<Instant> all_see_all_;
+  std::optional<Instant> all_see_all_, pairs_99_, pairs_999_;
   std::optional<Instant> disturbance_end_;
   bool open_ended_ = false;   // a fault that lasts to the end: no convergence measured
   std::optional<Instant> converged_;

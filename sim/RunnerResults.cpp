@@ -34,6 +34,8 @@ Results Runner::assemble() {
   r.network = sc_.network;
   if (!rec.series().t_s.empty()) r.sample_interval_s = rec.series().t_s.size() > 1 ? rec.series().t_s[1] - rec.series().t_s[0] : 0;
   if (all_see_all_) r.all_see_all_s = at_s(*all_see_all_);
+  if (pairs_99_) r.pairs_99_s = at_s(*pairs_99_);
+  if (pairs_999_) r.pairs_999_s = at_s(*pairs_999_);
 
   // Failure detection.
   const auto min = gossip::formulas::suspicion_min(sc_.engine.suspicion_mult, n_, sc_.engine.probe_interval);

@@ -1,9 +1,8 @@
-// The simulated world: a virtual clock driven by a deadline heap (events due at one instant fire
-// in insertion order, so runs are deterministic), a simulated network (latency distribution,
-// loss, one-way loss, partitions and one-way cuts between groups, duplication) and nodes running
-// the unmodified gossip engine with the real codec and envelope, with node faults (crash,
-// restart, pause, slow, flip-flop, churn). Used by rollcall-sim, the tests and the benchmarks.
-// Single-threaded.
+// The simulated world: a virtual clock driven by a deadline queue (events due at one instant fire
+// in insertion order, so runs are deterministic), a simulated network (latency distribution, loss,
+// one-way loss, partitions and one-way cuts, duplication) and nodes running the unmodified gossip
+// engine with the real codec and envelope, with node faults (crash, restart, pause, slow,
+// flip-flop, churn). Used by rollcall-sim, the tests and the benchmarks. Single-threaded.
 #pragma once
 
 #include <array>

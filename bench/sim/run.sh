@@ -8,7 +8,8 @@
 # Env: SIM_BENCH_TIMEOUT (s per large run, default 3600), SIM_BENCH_SKIP_LARGE=1 (skip 10k/5k),
 #      TP_NODES (throughput bench size, default 500), LOAD_SIZES (default "100 1000 5000"),
 #      SIM_BENCH_MEM_GB (address-space cap per run, default 14, so a too-big run fails alone instead
-#      of pushing the machine into the OOM killer).
+#      of pushing the machine into the OOM killer), SIM_BENCH_WORK (work dir; steps already done
+#      there are reused, so an interrupted benchmark resumes).
 # Runs of 2,000 nodes and more publish no node state (--state off): the engine keeps ~1 KB per
 # (node, member) pair of replicated state, which at 2,000 nodes alone would be ~4 GB more.
 set -euo pipefail
@@ -21,7 +22,8 @@ TIMEOUT=${SIM_BENCH_TIMEOUT:-3600}
 TP_NODES=${TP_NODES:-500}
 MEM_GB=${SIM_BENCH_MEM_GB:-14}
 LOAD_SIZES=${LOAD_SIZES:-"100 1000 5000"}
-WORK=$(mktemp -d /tmp/rollcall-simbench.XXXXXX)
+WORK=${SIM_BENCH_WORK:-$(mktemp -d /tmp/rollcall-simbench.XXXXXX)}
+mkdir -p "$WORK"
 mkdir -p "$(dirname "$OUT")"
 [ -x "$SIM" ] || { echo "build rollcall-sim first (cmake --build $BUILD --target rollcall-sim)" >&2; exit 2; }
 echo "[bench/sim] work dir $WORK" >&2
@@ -30,6 +32,7 @@ echo "[bench/sim] work dir $WORK" >&2
 run() {
   local name=$1; shift
   local dir=$WORK/$name
+  if [ -f "$dir/rc" ]; then echo "[bench/sim] $name: reusing $dir" >&2; return; fi
   mkdir -p "$dir"
   echo "[bench/sim] $name: rollcall-sim $*" >&2
   set +e
@@ -42,8 +45,10 @@ run() {
 
 # 1. Throughput, median of 3 seeds.
 for s in 1 2 3; do
+  [ -s "$WORK/throughput-$s.json" ] && continue
   echo "[bench/sim] throughput seed $s ($TP_NODES nodes)" >&2
-  "$SIM" --bench-throughput --nodes "$TP_NODES" --warmup 90s --duration 60s --seed "$s" >"$WORK/throughput-$s.json"
+  "$SIM" --bench-throughput --nodes "$TP_NODES" --warmup 90s --duration 60s --seed "$s" >"$WORK/throughput-$s.tmp"
+  mv "$WORK/throughput-$s.tmp" "$WORK/throughput-$s.json"
   cat "$WORK/throughput-$s.json" >&2
 done
 
@@ -114,6 +119,17 @@ b = timing("bootstrap-2000")
 if b:
     res = b.pop("results", None)
     b["all_see_all_virtual_s"] = res["bootstrap"]["all_see_all_s"] if res else None
+    if res:
+        # Fraction of (observer, member) pairs known alive, from the series (works for old outputs too).
+        s, n = res["series"], res["nodes"]
+        def first(q):
+            for t, a, live in zip(s["t_s"], s["alive"], s["live_nodes"]):
+                if live == n and a * live >= q * n * n:
+                    return t
+            return None
+        b["pairs_99_percent_virtual_s"] = first(0.99)
+        b["pairs_99_9_percent_virtual_s"] = first(0.999)
+        b["pairs_known_at_end"] = s["alive"][-1] / n
     b["target_virtual_s"] = 20
     result["bootstrap_2000"] = b
 for n in (2000, 10000):
@@ -124,10 +140,21 @@ for n in (2000, 10000):
             c["dead_everywhere_s"] = res["failure_detection"]["dead_everywhere_s"]
             c["false_dead"] = res["false_positives"]["false_dead"]
             c["all_see_all_virtual_s"] = res["bootstrap"]["all_see_all_s"]
+            c["msgs_out_per_node_s"] = res["load"]["msgs_out_per_node_s"]
         c["virtual_s"] = 600
         if n == 2000:
             c["target_wall_s"] = 60
         result[f"crash_one_{n}_x_10min"] = c
+# Memory: the engine's footprint grows with N^2 (every node holds every member and its broadcast
+# items); extrapolate 10,000 nodes from the largest run that completed.
+big = [(n, result.get(f"crash_one_{n}_x_10min")) for n in (2000,)] + [(2000, result.get("bootstrap_2000"))]
+per_pair = [r["peak_rss_mib"] * 1024 * 1024 / (n * n) for n, r in big if r and r.get("peak_rss_mib")]
+if per_pair:
+    ppb = max(per_pair)
+    result["memory_model"] = {"bytes_per_node_pair": round(ppb), "estimate_10000_nodes_gib": round(ppb * 1e8 / 2**30, 1),
+                              "estimate_5000_nodes_gib": round(ppb * 25e6 / 2**30, 1), "machine_gib": 24}
+if "crash_one_10000_x_10min" not in result:
+    result["crash_one_10000_x_10min"] = {"skipped": True, "reason": "SIM_BENCH_SKIP_LARGE=1: does not fit in memory, see memory_model"}
 load = []
 for n in (100, 1000, 2000, 5000):
     c = timing(f"steady-{n}")
