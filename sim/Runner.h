@@ -50,7 +50,8 @@ class Runner {
   void schedule_starts();
   void schedule_event(const ScenarioEvent& e);
   void apply(const ScenarioEvent& e);
-  std::vector<std::size_t> resolve(const NodeSelection& sel, bool default_all = false);
+  // Candidates are live nodes; with `down`, crashed (or left) nodes instead, if there are any.
+  std::vector<std::size_t> resolve(const NodeSelection& sel, bool default_all = false, bool down = false);
   std::vector<std::size_t> rejoin_peers(std::size_t i);
   void note_disturbance(std::optional<Instant> end);
   void check_bootstrap();

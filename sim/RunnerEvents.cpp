@@ -10,7 +10,7 @@ namespace rollcall::sim {
 
 using K = ScenarioEvent::Kind;
 
-std::vector<std::size_t> Runner::resolve(const NodeSelection& sel, bool default_all) {
+std::vector<std::size_t> Runner::resolve(const NodeSelection& sel, bool default_all, bool down) {
   std::vector<std::size_t> out;
   if (!sel.nodes.empty()) {
     for (auto i : sel.nodes)
@@ -18,11 +18,13 @@ std::vector<std::size_t> Runner::resolve(const NodeSelection& sel, bool default_
     return out;
   }
   std::vector<std::size_t> cand;
-  for (std::size_t i = 0; i < n_; ++i) {
-    if (!world_->live(i)) continue;
-    if (!sel.include_seeds && std::find(seeds_.begin(), seeds_.end(), i) != seeds_.end()) continue;
-    if (sel.group >= 0 && world_->node(i).group != sel.group) continue;
-    cand.push_back(i);
+  for (int pass = down ? 0 : 1; pass < 2 && cand.empty(); ++pass) {
+    for (std::size_t i = 0; i < n_; ++i) {
+      if (pass == 0 ? (world_->live(i) || !started_[i]) : !world_->live(i)) continue;
+      if (!sel.include_seeds && std::find(seeds_.begin(), seeds_.end(), i) != seeds_.end()) continue;
+      if (sel.group >= 0 && world_->node(i).group != sel.group) continue;
+      cand.push_back(i);
+    }
   }
   std::size_t k = 1;
   if (sel.all || (default_all && sel.count == 0 && sel.fraction == 0)) {
@@ -93,7 +95,7 @@ void Runner::apply(const ScenarioEvent& e) {
       }
       break;
     case K::restart:
-      for (auto i : resolve(e.select)) w.restart(i, rejoin_peers(i));
+      for (auto i : resolve(e.select, false, /*down=*/true)) w.restart(i, rejoin_peers(i));
       break;
     case K::restart_wave: {
       NodeSelection sel = e.select;

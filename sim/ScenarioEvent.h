@@ -17,7 +17,7 @@ namespace rollcall::sim {
 struct ScenarioEvent {
   enum class Kind : std::uint8_t {
     crash,          // select: nodes crash (state kept for a later restart)
-    restart,        // select: crash and start again now (new generation)
+    restart,        // select (down nodes first): (crash and) start again now, new generation
     restart_wave,   // select (default all): node k restarts at at + k x interval, down for `downtime`
     leave,          // select: graceful leave
     pause,          // select: process nothing for `duration`

@@ -182,6 +182,31 @@ TEST(Scenario, ChurnConvergesOnceItStops) {
   EXPECT_LT(x.r.healthy_nodes, 20u) << "no node churned";
 }
 
+TEST(Scenario, RestartEventBringsBackTheCrashedNode) {
+  auto parsed = ScenarioLoader::parse(R"(
+name = "crash-restart"
+nodes = 12
+duration = "120s"
+[[event]]
+kind = "crash"
+at = "20s"
+nodes = [5]
+[[event]]
+kind = "restart"
+at = "50s"
+[expect]
+detect_within = "40s"
+converge_within = "30s"
+)");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(parsed)) << std::get<std::string>(parsed);
+  Runner::Options opt;
+  opt.seed = testing::test_seed(118);
+  Runner runner(std::get<Scenario>(parsed), std::move(opt));
+  const Results r = runner.run();
+  for (const auto& c : r.checks) EXPECT_TRUE(c.passed) << c.name << ": " << c.detail;
+  EXPECT_EQ(runner.world().node(5).generation, 2u) << "the restart picked a live node instead of the crashed one";
+}
+
 TEST(Determinism, SameSeedGivesIdenticalResultsDifferentSeedsDiffer) {
   const std::uint64_t seed = testing::test_seed(120);
   auto once = [&](std::uint64_t s) {
