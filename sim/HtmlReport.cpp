@@ -81,6 +81,8 @@ std::string HtmlReport::render(const Results& r) {
   h += row("Messages sent per node per s", "mean " + f(r.msgs_out_per_node_s.mean, 2) + ", max " +
                                                f(r.msgs_out_per_node_s.max, 2) + " <span class=\"dim\">over " +
                                                f(r.load_window_s, 1) + " s</span>");
+  h += row("Messages sent per node per s, last " + f(r.tail_window_s, 0) + " s",
+           "mean " + f(r.tail_msgs_out_per_node_s.mean, 2) + ", max " + f(r.tail_msgs_out_per_node_s.max, 2));
   h += row("Bytes sent per node per s", "mean " + f(r.bytes_out_per_node_s.mean, 0) + ", max " +
                                             f(r.bytes_out_per_node_s.max, 0));
   h += row("Broadcast queue depth", "mean " + f(r.queue_depth.mean, 1) + ", max " + f(r.queue_depth.max, 0));

@@ -73,6 +73,8 @@ struct Results {
   // --- load over the steady window (bootstrap done .. end) ---
   double load_window_s = 0;
   Summary msgs_out_per_node_s, bytes_out_per_node_s, msgs_in_per_node_s, queue_depth;
+  double tail_window_s = 0;          // the last minute (or half the run, if shorter)
+  Summary tail_msgs_out_per_node_s;  // messages sent per node per second in that window
   std::vector<double> per_node_msgs_out_s;  // by node index
   std::uint64_t datagrams = 0, datagrams_delivered = 0, datagram_bytes = 0, streams = 0, stream_bytes = 0;
   std::size_t max_datagram = 0;

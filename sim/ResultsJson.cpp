@@ -140,6 +140,8 @@ std::string ResultsJson::write(const Results& r) {
   load["msgs_out_per_node_s"] = summary(r.msgs_out_per_node_s);
   load["bytes_out_per_node_s"] = summary(r.bytes_out_per_node_s);
   load["msgs_in_per_node_s"] = summary(r.msgs_in_per_node_s);
+  load["tail_window_s"] = r6(r.tail_window_s);
+  load["tail_msgs_out_per_node_s"] = summary(r.tail_msgs_out_per_node_s);
   load["queue_depth"] = J{{"samples", r.queue_depth.n}, {"mean", r6(r.queue_depth.mean)}, {"max", r.queue_depth.max}};
   load["datagrams_sent"] = r.datagrams;
   load["datagrams_delivered"] = r.datagrams_delivered;

@@ -173,6 +173,12 @@ void Runner::check_convergence() {
 
 Results Runner::run() {
   schedule_starts();
+  // Counters one minute before the end: the load of the last minute is the steady state.
+  tail_from_ = end_ - std::min<Duration>(std::chrono::seconds(60), (end_ - Instant{}) / 2);
+  tail_msgs0_.assign(n_, 0);
+  world_->at(tail_from_, [this] {
+    for (std::size_t i = 0; i < n_; ++i) tail_msgs0_[i] = world_->node(i).msgs_out;
+  });
   for (const auto& e : sc_.events) schedule_event(e);
   const Duration total = end_ - Instant{};
   Duration sample = std::max<Duration>(std::chrono::milliseconds(100), total / 600);

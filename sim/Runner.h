@@ -77,6 +77,8 @@ class Runner {
   std::optional<Instant> converged_;
   Instant load_from_{};
   std::vector<std::uint64_t> msgs_out0_, bytes_out0_, msgs_in0_;
+  Instant tail_from_{};                 // the last minute, for the steady-state load
+  std::vector<std::uint64_t> tail_msgs0_;
   std::vector<membership::ClusterItem> config_writes_;
   std::vector<membership::ClusterItem> removals_;
 };

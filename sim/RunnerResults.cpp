@@ -128,6 +128,11 @@ Results Runner::assemble() {
     }
   }
   r.msgs_out_per_node_s = Summary::of(out_m);
+  r.tail_window_s = secs(end_ - tail_from_);
+  std::vector<double> tail;
+  for (std::size_t i = 0; i < n_; ++i)
+    tail.push_back(static_cast<double>(w.node(i).msgs_out - tail_msgs0_[i]) / r.tail_window_s);
+  r.tail_msgs_out_per_node_s = Summary::of(tail);
   r.bytes_out_per_node_s = Summary::of(out_b);
   r.msgs_in_per_node_s = Summary::of(in_m);
   const auto& series = rec.series();

@@ -163,6 +163,7 @@ for n in (100, 1000, 2000, 5000):
     res = c.pop("results", None)
     if res:
         c["msgs_out_per_node_s"] = res["load"]["msgs_out_per_node_s"]
+        c["last_minute_msgs_out_per_node_s"] = res["load"].get("tail_msgs_out_per_node_s")
         c["bytes_out_per_node_s"] = res["load"]["bytes_out_per_node_s"]
         c["load_window_s"] = res["load"]["window_s"]
         c["all_see_all_virtual_s"] = res["bootstrap"]["all_see_all_s"]
