@@ -47,14 +47,66 @@ def parse_wrk(text):
     return out
 
 
-def wrk(url, conns, duration):
+def cpu_s(pids):
+    total = 0.0
+    for pid in pids:
+        try:
+            total += ag.read_proc(pid)["cpu_s"]
+        except OSError:
+            pass
+    return total
+
+
+def wrk(url, conns, duration, server_pids):
+    """One wrk run; also the CPU used by the server processes meanwhile (% of one core)."""
     cmd = ["wrk", "-t1", "-c%d" % conns, "-d%ds" % duration, "--timeout", "5s", "--latency", url]
+    c0, t0 = cpu_s(server_pids), time.time()
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30)
+    c1, t1 = cpu_s(server_pids), time.time()
     if r.returncode != 0:
         raise RuntimeError("wrk failed: %s" % r.stderr[-300:])
     res = parse_wrk(r.stdout)
+    res["server_cpu_pct"] = round(100.0 * (c1 - c0) / (t1 - t0), 1)
     res["loadavg_1m"] = machine.loadavg()[0]
     return res
+
+
+PROFILE_KEYS = {"derive_table": "membership::derive_table", "to_json (DOM build)": "api::to_json",
+                "dump (serialize)": "basic_json<", "malloc/free": "malloc", "http parse": "http_parser_execute",
+                "send (kernel)": "tcp_sendmsg"}
+
+
+def profile(pid, url, conns, seconds):
+    """perf record of the agent under wrk load; children % (inclusive) of a few functions."""
+    if not shutil.which("perf"):
+        return None
+    data = tempfile.mktemp(prefix="rollcall-bench-perf-")
+    w = subprocess.Popen(["wrk", "-t1", "-c%d" % conns, "-d%ds" % (seconds + 3), url], stdout=subprocess.DEVNULL)
+    try:
+        time.sleep(1.5)
+        r = subprocess.run(["perf", "record", "-g", "-F", "499", "-p", str(pid), "-o", data, "--", "sleep", str(seconds)],
+                           capture_output=True, text=True, timeout=seconds + 30)
+        if r.returncode != 0:
+            return {"error": r.stderr[-200:]}
+        rep = subprocess.run(["perf", "report", "-i", data, "--children", "--stdio", "--sort", "symbol", "-g", "none",
+                              "--percent-limit", "0.5"], capture_output=True, text=True, timeout=120).stdout
+        top = []
+        for line in rep.splitlines():
+            parts = line.split()
+            if len(parts) >= 4 and parts[0].endswith("%") and parts[1].endswith("%"):
+                top.append((float(parts[0][:-1]), float(parts[1][:-1]), " ".join(parts[3:])[:160]))
+        out = {"conns": conns, "seconds": seconds, "inclusive_pct": {}, "top_self": []}
+        for label, needle in PROFILE_KEYS.items():
+            vals = [c for c, _, sym in top if needle in sym]
+            out["inclusive_pct"][label] = max(vals) if vals else 0.0
+        out["top_self"] = [{"self_pct": s_, "symbol": sym} for _, s_, sym in sorted(top, key=lambda x: -x[1])[:12]]
+        return out
+    finally:
+        w.wait(timeout=seconds + 30)
+        try:
+            os.unlink(data)
+        except OSError:
+            pass
 
 
 class Nginx:
@@ -93,6 +145,16 @@ http {
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         ag.wait_until(lambda: ag.http_request(self.port, "GET", "/v1/cluster", timeout=1)[0] == 200, 10,
                       "nginx to serve the file", interval=0.05)
+
+    def pids(self):
+        """The master and its worker processes."""
+        out = [self.proc.pid]
+        try:
+            with open("/proc/%d/task/%d/children" % (self.proc.pid, self.proc.pid)) as f:
+                out += [int(x) for x in f.read().split()]
+        except OSError:
+            pass
+        return out
 
     def close(self):
         if self.proc.poll() is None:
@@ -140,11 +202,13 @@ def main():
         for conns in CONNECTIONS:
             for rnd in range(args.rounds):
                 for name, url in targets.items():
-                    r = wrk(url, conns, args.duration)
+                    r = wrk(url, conns, args.duration, [a0.pid] if name == "agent" else nginx.pids())
                     r.update({"server": name, "connections": conns, "round": rnd + 1})
                     result["runs"].append(r)
-                    suite.log("%-5s c=%-2d round %d: %8.0f req/s, p50 %.3f ms, p99 %.3f ms"
-                              % (name, conns, rnd + 1, r["req_per_s"] or 0, r["p50_ms"] or -1, r["p99_ms"] or -1))
+                    suite.log("%-5s c=%-2d round %d: %8.0f req/s, p50 %.3f ms, p99 %.3f ms, server cpu %.0f%%"
+                              % (name, conns, rnd + 1, r["req_per_s"] or 0, r["p50_ms"] or -1, r["p99_ms"] or -1,
+                                 r["server_cpu_pct"]))
+        result["agent_profile"] = profile(a0.pid, targets["agent"], 64, 6)
         rss = ag.read_proc(a0.pid)
         result["agent_after"] = {"rss_kib": rss["VmRSS"], "peak_rss_kib": rss["VmHWM"]}
     except (TimeoutError, RuntimeError, OSError, subprocess.SubprocessError) as e:
