@@ -58,20 +58,26 @@ def _toml_value(v):
     return json.dumps(str(v))  # JSON string escapes are valid TOML basic-string escapes
 
 
-def toml_text(doc):
-    """doc: {section: {key: value}} plus arrays of tables as {"component": [{...}, ...]}.
-    Sub-tables are given as "server.labels". Keys whose value is None are left out."""
+def toml_text(doc, prefix=""):
+    """doc: {section: {key: value}} plus arrays of tables as {"component": [{...}, ...]}. A dict
+    value inside a section becomes a sub-table ([server.labels]). Keys whose value is None are
+    left out."""
     out = []
     for section, body in doc.items():
+        name = prefix + section
         if isinstance(body, list):
             for entry in body:
-                out.append("[[%s]]" % section)
+                out.append("[[%s]]" % name)
                 out += ["%s = %s" % (k, _toml_value(v)) for k, v in entry.items() if v is not None]
                 out.append("")
         else:
-            out.append("[%s]" % section)
-            out += ["%s = %s" % (k, _toml_value(v)) for k, v in body.items() if v is not None]
+            out.append("[%s]" % name)
+            out += ["%s = %s" % (k, _toml_value(v)) for k, v in body.items()
+                    if v is not None and not isinstance(v, dict)]
             out.append("")
+            subs = {k: v for k, v in body.items() if isinstance(v, dict)}
+            if subs:
+                out.append(toml_text(subs, name + "."))
     return "\n".join(out)
 
 
