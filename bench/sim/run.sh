@@ -97,6 +97,7 @@ def timing(name):
     if r["completed"]:
         res = json.load(open(os.path.join(d, "results.json")))
         r["results"] = res
+        r["virtual_s_reached"] = res["duration_s"]
     elif r["exit_code"] == 137 and "note" not in r:
         r["note"] = "killed by the timeout"
     return r
