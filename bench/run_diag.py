@@ -3,7 +3,8 @@
   1. Join congestion: rollcall-sim, every node starting at once (configs/sim/bootstrap.toml), N = 25
      and 50, 3 seeds each, with node state published (server info, components, keyring: what real
      agents gossip) and without (--state off): virtual time until every node sees every node.
-  2. Resident memory of one idle agent by mapping (/proc/<pid>/smaps): which files make up the RSS.
+  2. Broadcast queue depth of real agents (N = 50, cold start) when all list all, and 10 s later.
+  3. Resident memory of one idle agent by mapping (/proc/<pid>/smaps): which files make up the RSS.
 Writes bench/results/diag.json. Usage: run_diag.py [--sim PATH]
 """
 import argparse
@@ -45,6 +46,23 @@ def sim_bootstrap(sim, sizes, seeds):
     return out
 
 
+def queue_depth(n):
+    cluster = ag.Cluster(n)
+    try:
+        last = cluster.start()
+        cluster.wait_all_alive(cluster.agents, [a.name for a in cluster.agents], timeout=120)
+        t = time.time() - last
+        q0 = [a.metrics().get("rollcall_broadcast_queue_depth", 0) for a in cluster.agents]
+        time.sleep(10)
+        q1 = [a.metrics().get("rollcall_broadcast_queue_depth", 0) for a in cluster.agents]
+    finally:
+        cluster.close()
+    suite.log("N=%d cold start: all list all after %.2f s; queue depth per agent median %s, 10 s later %s"
+              % (n, t, suite.summary(q0)["median"], suite.summary(q1)["median"]))
+    return {"n": n, "all_list_all_s": round(t, 3), "queue_depth_at_convergence": suite.summary(q0),
+            "queue_depth_10s_later": suite.summary(q1)}
+
+
 def rss_by_mapping():
     cluster = ag.Cluster(1)
     try:
@@ -77,6 +95,10 @@ def main():
         result["sim_bootstrap"] = sim_bootstrap(args.sim, (25, 50), (1, 2, 3))
     else:
         result["errors"].append("no rollcall-sim at %s" % args.sim)
+    try:
+        result["queue_depth"] = queue_depth(50)
+    except (TimeoutError, RuntimeError, OSError) as e:
+        result["errors"].append("queue depth: %s" % e)
     try:
         result["rss"] = rss_by_mapping()
     except (TimeoutError, RuntimeError, OSError) as e:

@@ -71,36 +71,53 @@ def wrk(url, conns, duration, server_pids):
     return res
 
 
-PROFILE_KEYS = {"derive_table": "membership::derive_table", "to_json (DOM build)": "api::to_json",
-                "dump (serialize)": "basic_json<", "malloc/free": "malloc", "http parse": "http_parser_execute",
-                "send (kernel)": "tcp_sendmsg"}
+# Self-time buckets of the agent's profile while it serves /v1/cluster (first match wins).
+PROFILE_BUCKETS = [
+    ("JSON serialization (nlohmann dump)", ("serializer<",)),
+    ("JSON DOM build/destroy (nlohmann objects, std::map nodes)", ("nlohmann::", "_Rb_tree")),
+    ("malloc/free", ("malloc", "_int_free", "cfree", "unlink_chunk", "operator new", "operator delete", "free@")),
+    ("memcmp/memmove/strlen", ("__mem", "__strlen", "__strcmp")),
+    ("convergence digest (ContentDigest::compute)", ("ContentDigest",)),
+    ("table derivation (membership::)", ("rollcall::membership::",)),
+    ("other rollcall code", ("rollcall::",)),
+]
 
 
 def profile(pid, url, conns, seconds):
-    """perf record of the agent under wrk load; children % (inclusive) of a few functions."""
+    """perf record (self time, no call graphs: the Release build has no frame pointers) of the agent
+    under wrk load, bucketed by what the symbols do."""
     if not shutil.which("perf"):
         return None
     data = tempfile.mktemp(prefix="rollcall-bench-perf-")
     w = subprocess.Popen(["wrk", "-t1", "-c%d" % conns, "-d%ds" % (seconds + 3), url], stdout=subprocess.DEVNULL)
     try:
         time.sleep(1.5)
-        r = subprocess.run(["perf", "record", "-g", "-F", "499", "-p", str(pid), "-o", data, "--", "sleep", str(seconds)],
+        r = subprocess.run(["perf", "record", "-F", "999", "-p", str(pid), "-o", data, "--", "sleep", str(seconds)],
                            capture_output=True, text=True, timeout=seconds + 30)
         if r.returncode != 0:
             return {"error": r.stderr[-200:]}
-        rep = subprocess.run(["perf", "report", "-i", data, "--children", "--stdio", "--sort", "symbol", "-g", "none",
-                              "--percent-limit", "0.5"], capture_output=True, text=True, timeout=120).stdout
-        top = []
+        rep = subprocess.run(["perf", "report", "-i", data, "--no-children", "--stdio", "--sort", "dso,symbol",
+                              "--percent-limit", "0.05"], capture_output=True, text=True, timeout=120).stdout
+        rows = []
         for line in rep.splitlines():
-            parts = line.split()
-            if len(parts) >= 4 and parts[0].endswith("%") and parts[1].endswith("%"):
-                top.append((float(parts[0][:-1]), float(parts[1][:-1]), " ".join(parts[3:])[:160]))
-        out = {"conns": conns, "seconds": seconds, "inclusive_pct": {}, "top_self": []}
-        for label, needle in PROFILE_KEYS.items():
-            vals = [c for c, _, sym in top if needle in sym]
-            out["inclusive_pct"][label] = max(vals) if vals else 0.0
-        out["top_self"] = [{"self_pct": s_, "symbol": sym} for _, s_, sym in sorted(top, key=lambda x: -x[1])[:12]]
-        return out
+            parts = line.split(None, 3)
+            if len(parts) == 4 and parts[0].endswith("%") and parts[2] in ("[.]", "[k]"):
+                rows.append((float(parts[0][:-1]), parts[1], parts[2], parts[3].strip()[:140].rstrip()))
+        buckets = {label: 0.0 for label, _ in PROFILE_BUCKETS}
+        buckets["kernel (syscalls, TCP)"] = 0.0
+        buckets["other"] = 0.0
+        for pct, dso, kind, sym in rows:
+            if kind == "[k]" or "kernel" in dso:
+                buckets["kernel (syscalls, TCP)"] += pct
+                continue
+            for label, needles in PROFILE_BUCKETS:
+                if any(n in sym for n in needles):
+                    buckets[label] += pct
+                    break
+            else:
+                buckets["other"] += pct
+        return {"conns": conns, "seconds": seconds, "self_pct_by_bucket": {k: round(v, 1) for k, v in buckets.items()},
+                "top_self": [{"self_pct": p_, "dso": d, "symbol": s_} for p_, d, _, s_ in sorted(rows, key=lambda x: -x[0])[:15]]}
     finally:
         w.wait(timeout=seconds + 30)
         try:

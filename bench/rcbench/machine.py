@@ -47,9 +47,20 @@ def loadavg():
     return [round(x, 2) for x in os.getloadavg()]
 
 
+def binary_info():
+    path = os.environ.get("ROLLCALL_BIN") or os.path.join(ROOT, "build-bench", "daemon", "rollcall")
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return {"path": path, "bytes": st.st_size,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(st.st_mtime))}
+
+
 def describe():
     """Static description plus the load average now."""
     return {
+        "agent_binary": binary_info(),
         "nproc": os.cpu_count(),
         "cpu_model": _cpu_model(),
         "mem_total_mib": _mem_total_mib(),

@@ -161,14 +161,14 @@ class Chart:
                                  % (X(x) - 4, Y(v), X(x) + 4, Y(v), color))
                 for x, y in pts:
                     o.append('<circle cx="%.1f" cy="%.1f" r="4" fill="%s"/>' % (X(x), Y(y), color))
-            legend.append((kind, label, color))
+            legend.append(("dash" if extra.get("dash") else kind, label, color))
         ly = self.h + 4
         for i, (kind, label, color) in enumerate(legend):
             lx = ml
             yy = ly + 16 * i
-            if kind == "vline":
-                o.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-dasharray="4 3"/>'
-                         % (lx, yy, lx + 18, yy, color))
+            if kind in ("vline", "dash"):
+                o.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="%d" stroke-dasharray="4 3"/>'
+                         % (lx, yy, lx + 18, yy, color, 1 if kind == "vline" else 2))
             else:
                 o.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"/>' % (lx, yy, lx + 18, yy, color))
             o.append('<text x="%d" y="%d">%s</text>' % (lx + 24, yy + 4, escape(label)))
