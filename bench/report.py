@@ -274,12 +274,13 @@ def agents_limits(agents, diag):
         per = [x for c in sc for x in c["per_observer_raw_s"]]
         lines += [("**State change** (a component version bump, a piggybacked state delta). The median observer sees "
                    "it %.3f s after the PUT (SSE receipt %.3f s − 100 ms coalescing), the slowest %.3f s (median over "
-                   "reps, corrected). Each hop waits for the holder's next gossip tick (0–200 ms) and the packet "
+                   "reps, corrected); the origin's own push, which calibrates the coalescing, came %.3f s after the PUT. Each hop waits for the holder's next gossip tick (0–200 ms) and the packet "
                    "carries at most 1200 bytes of queued items, least-sent first; ⌈log₄ %d⌉ = %d hops. What limits it "
                    "is the gossip interval times the hop count plus the tail of random target choice (some node is "
                    "picked late). Ways to meet 0.35 s: send a fresh local change at once instead of at the next tick "
                    "(saves about one interval), or a gossip interval of 100 ms (doubles the UDP packet rate).")
-                  % (med(per) - 0.1, med(per), med([c["all_corrected_s"] for c in sc]), n, epidemic_rounds(n)), ""]
+                  % (med(per) - 0.1, med(per), med([c["all_corrected_s"] for c in sc]),
+                     med([c["origin_echo_s"] for c in sc]), n, epidemic_rounds(n)), ""]
     lv = [r["leave"]["all_left_s"] for r in r50 if "leave" in r]
     if lv:
         lines += ["**Graceful leave** is fast (median %.3f s at N = %d): the leaving agent puts its `left` claim in the "
