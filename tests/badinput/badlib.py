@@ -23,6 +23,19 @@ CRAFT = os.environ.get("ROLLCALL_CRAFT", "")
 agentproc.ROLLCALL_BIN = ROLLCALL_BIN
 
 
+def sanitized():
+    """True if the agent binary is built with AddressSanitizer (RSS is then larger and freed memory
+    is held in a quarantine, so memory bounds are scaled by ASAN_SCALE)."""
+    try:
+        out = subprocess.run(["ldd", ROLLCALL_BIN], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "libasan" in out
+
+
+ASAN_SCALE = 4 if ROLLCALL_BIN and sanitized() else 1
+
+
 def skip_reason():
     if not ROLLCALL_BIN or not os.access(ROLLCALL_BIN, os.X_OK):
         return "ROLLCALL_BIN does not name the rollcall binary: %r" % ROLLCALL_BIN

@@ -8,9 +8,10 @@
 - log_events(): the membership events each agent logged ("member suspect: NAME", "member dead:
   NAME", ...) with their wall time: complete, so a dead state shorter than a poll is still seen.
 
-Timings: agents run the "local" profile (probe_interval 500 ms, probe_timeout 200 ms, gossip 100 ms,
-suspicion_mult 3, suspicion_max_mult 6, push_pull 10 s, reconnect 2 s), or the profile named by env
-ROLLCALL_CHAOS_PROFILE (run_chaos.py --profile); the bounds below follow it.
+Timings: agents run the production default "lan" profile (probe_interval 1 s, probe_timeout 500 ms,
+gossip 200 ms, suspicion_mult 4, suspicion_max_mult 6, push_pull 30 s, reconnect 10 s), or the
+profile named by env ROLLCALL_CHAOS_PROFILE / run_chaos.py --profile ("local": 500 ms probes,
+suspicion_mult 3, push_pull 10 s, reconnect 2 s); the bounds below follow it.
 """
 import datetime
 import math
@@ -34,7 +35,7 @@ PROFILES = {
     "lan": {"probe": 1.0, "probe_timeout": 0.5, "alpha": 4.0, "beta": 6.0, "gossip": 0.2, "push_pull": 30.0,
             "reconnect": 10.0},
 }
-PROFILE = os.environ.get("ROLLCALL_CHAOS_PROFILE", "local")
+PROFILE = os.environ.get("ROLLCALL_CHAOS_PROFILE", "lan")
 EXTRA = {}  # config overrides for every agent ({section: {key: value}}), from run_chaos.py --set
 
 

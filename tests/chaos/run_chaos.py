@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs chaos scenarios against real agents in network namespaces and writes a markdown report.
 
-  run_chaos.py --all [--report PATH]        every scenario, full windows (about 25 minutes)
+  run_chaos.py --all [--report PATH]        every scenario, full windows (about 30 minutes)
   run_chaos.py --only steady,partition --short
   run_chaos.py --list
 Exit status: 0 all passed, 1 a scenario failed, 2 usage, 77 the rig cannot run here (not root,
@@ -30,6 +30,7 @@ SCENARIOS = [
     ("loss30", "uniform loss 30%", lambda r, s: S.uniform_loss(r, s, 30)),
     ("lossy80", "one host with 80% ingress loss", S.lossy_host),
     ("flipflop", "flip-flop ingress cut", S.flip_flop),
+    ("isolation", "link down past detection, link up", S.isolation),
     ("partition", "partition 5|3, heal, writes on both sides", F.partition),
     ("kill9", "kill -9 of one host, restart", F.kill9),
     ("kill9loss", "kill -9 under 10% loss, restart", lambda r, s: F.kill9(r, s, loss=10)),
@@ -63,7 +64,7 @@ def main(argv):
     p.add_argument("--report", default="", help="write the markdown report here")
     p.add_argument("--bin", default=os.environ.get("ROLLCALL_BIN", ""), help="the rollcall binary")
     p.add_argument("--profile", default=cluster.PROFILE, choices=sorted(cluster.PROFILES),
-                   help="timing profile of the agents (default local, or env ROLLCALL_CHAOS_PROFILE)")
+                   help="timing profile of the agents (default lan, or env ROLLCALL_CHAOS_PROFILE)")
     p.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
                    help="config override for every agent, e.g. gossip.suspicion_mult=4 (integers and "
                         "true/false are typed, anything else is a string)")

@@ -276,7 +276,7 @@ def key_rotation(res, short):
                   not split, str(split[:5]))
         decrypt_before = c.metric_sum("rollcall_decrypt_failures_total", R)
         c.rig.heal()
-        time.sleep(12)
+        time.sleep(max(12.0, 2 * timing("reconnect")))  # several reconnect attempts by both sides
         still_out = all(c.all_see("h8", "dead", [a]) for a in R)
         decrypt_after = c.metric_sum("rollcall_decrypt_failures_total", R)
         logged = any(e[2] == "decrypt" for a in R for e in c.events(0, agents=[a]))
@@ -285,8 +285,24 @@ def key_rotation(res, short):
                   decrypt_after > decrypt_before and logged, "%d new failures" % (decrypt_after - decrypt_before))
         h8 = c.agent(8)
         ok_json(h8.request("POST", "/v1/keys/install", {"key": new}, token=c.token), "install on h8")
-        use = h8.request("POST", "/v1/keys/use", {"id": new_id}, token=c.token)
-        res.check("h8 accepts `keys use` of the new key once installed", use[0] == 200, "HTTP %d %s" % (use[0], use[2][:200]))
+        tu = time.monotonic()
+        last = [None]
+
+        def use_new():
+            last[0] = h8.request("POST", "/v1/keys/use", {"id": new_id}, token=c.token)
+            return last[0][0] == 200
+        try:
+            wait_until(use_new, 30, "keys use on h8", interval=1.0)
+            res.numbers["h8_use_accepted_after_s"] = time.monotonic() - tu
+            accepted = True
+        except AssertionError:
+            accepted = False
+        res.check("h8 accepts `keys use` of the new key once installed (retried for 30 s)", accepted,
+                  "last answer HTTP %d %s" % (last[0][0], last[0][2][:200].decode("utf-8", "replace")))
+        if not accepted:
+            stop.set()
+            mon.stop()
+            return
         ok_json(h8.request("POST", "/v1/keys/remove", {"id": old_id}, token=c.token), "remove old key on h8")
         ta = time.monotonic()
         mon.set_observers([a.name for a in c.agents])

@@ -173,3 +173,35 @@ def flip_flop(res, short):
         res.check("h8 back (alive) in every view within 5 s of its last restore",
                   back[-1] is not None and back[-1] <= 5.0, "%s s" % back[-1])
         res.check("h8 back in every view after every restore", all(b is not None for b in back), str(back))
+
+
+def isolation(res, short):
+    """h6's link goes down (ip link set eth0 down) for longer than detection, then up again."""
+    from cluster import detection_bound
+    hold = detection_bound(N) + (5 if short else 20)
+    res.window = "h6 link down %.0f s" % hold
+    healthy = ["h%d" % i for i in range(1, 9) if i != 6]
+    with Run(res) as c:
+        others = [c.by_name[h] for h in healthy]
+        before, t0 = counters(c, others), time.time()
+        c.rig.link(6, False)
+        td = time.monotonic()
+        seen = c.wait_state("h6", "dead", others, hold, since=td)
+        res.numbers["detection_s"] = max(seen.values()) if len(seen) == N - 1 else None
+        time.sleep(max(0.0, hold - (time.monotonic() - td)))
+        c.rig.link(6, True)
+        tu = time.monotonic()
+        try:
+            c.wait_converged(60)
+            res.numbers["convergence_s"] = time.monotonic() - tu
+        except AssertionError as e:
+            res.numbers["convergence_s"] = None
+            res.note(str(e)[:200])
+        t1 = time.time()
+        d = delta(counters(c, others), before)
+        res.numbers.update({"suspicions_raised": d["suspicions_raised"], "refutations": d["refutations"]})
+        ev = [e for e in c.events(t0, t1) if e[1] in healthy and e[3] in healthy and e[2] == "dead"]
+        res.check("h6 declared dead by all 7 while its link was down", res.numbers["detection_s"] is not None,
+                  "%d/7 observers" % len(seen))
+        res.check("no healthy host declared dead by a healthy host", not ev, str(ev[:5]))
+        res.check("after link up: all 8 alive with equal digests", res.numbers["convergence_s"] is not None)
