@@ -241,6 +241,7 @@ void Agent::publish_keyring() {
 }
 
 void Agent::on_event(const gossip::Event& e) {
+  cluster_dirty_ = true;
   using K = gossip::Event::Kind;
   const auto who = [&] { return e.name.empty() ? e.subject.short_hex() : e.name + " (" + e.subject.short_hex() + ")"; };
   switch (e.kind) {
@@ -296,14 +297,14 @@ void Agent::schedule_broadcast() {
 
 void Agent::broadcast_table() {
   if (streams_.empty()) return;
-  const std::string body = api::to_text(cluster_json());
+  const std::string& body = cluster_text();
   std::erase_if(streams_, [&](const std::shared_ptr<http::EventStream>& s) { return !s->send("cluster", body); });
   counters_.sse_clients = streams_.size();
 }
 
 void Agent::subscribe(std::shared_ptr<http::EventStream> stream) {
   if (stream->closed()) return;
-  stream->send("cluster", api::to_text(cluster_json()));
+  stream->send("cluster", cluster_text());
   streams_.push_back(std::move(stream));
   counters_.sse_clients = streams_.size();
 }

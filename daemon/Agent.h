@@ -47,6 +47,8 @@ class Agent {
   // --- queries (HttpApi) ---
   membership::ClusterTable table() const;
   nlohmann::json cluster_json() const;
+  // The rendered /v1/cluster body, cached until the view changes or kTableCacheAge passes.
+  const std::string& cluster_text() const;
   nlohmann::json members_json() const;
   nlohmann::json config_json() const;
   ApiResult keys_json() const;
@@ -115,6 +117,9 @@ class Agent {
   std::uint64_t periodic_round_ = 0;
   AgentCounters counters_;
   std::uint64_t decrypt_logged_ = 0;
+  mutable std::string cluster_text_;
+  mutable membership::Instant cluster_text_at_{};
+  mutable bool cluster_dirty_ = true;
   Reloader reloader_;
 };
 

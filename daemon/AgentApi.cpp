@@ -27,6 +27,19 @@ membership::ClusterTable Agent::table() const {
 
 nlohmann::json Agent::cluster_json() const { return api::to_json(table()); }
 
+const std::string& Agent::cluster_text() const {
+  // Ages in the table move continuously; a quarter second of staleness is invisible to a person
+  // and spares re-deriving and re-serializing the table for every request under load.
+  constexpr auto kTableCacheAge = std::chrono::milliseconds(250);
+  const auto now = driver_->now();
+  if (cluster_dirty_ || now - cluster_text_at_ >= kTableCacheAge) {
+    cluster_text_ = api::to_text(cluster_json());
+    cluster_text_at_ = now;
+    cluster_dirty_ = false;
+  }
+  return cluster_text_;
+}
+
 nlohmann::json Agent::members_json() const {
   const auto now = driver_->now();
   nlohmann::json out = nlohmann::json::array();

@@ -95,7 +95,11 @@ void HttpApi::handle(const http::Request& req, http::Responder res) {
     return res.respond(std::move(r));
   }
   if (parts.size() >= 1 && parts[0] == "v1") {
-    if (is({"v1", "cluster"}) && m == "GET") return reply(res, ApiResult::ok(agent_.cluster_json()));
+    if (is({"v1", "cluster"}) && m == "GET") {
+      http::Response r;
+      r.body = agent_.cluster_text();
+      return res.respond(std::move(r));
+    }
     if (is({"v1", "members"}) && m == "GET") return reply(res, ApiResult::ok(agent_.members_json()));
     if (is({"v1", "events"}) && m == "GET") return agent_.subscribe(res.start_events());
     if (is({"v1", "config"})) {

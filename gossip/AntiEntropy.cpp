@@ -141,7 +141,7 @@ void AntiEntropy::on_stream(std::uint64_t conn, const Address& from, std::span<c
       return;
     }
     if (auto* push = std::get_if<wire::StatePush>(&msg)) {
-      apply_deltas(push->deltas, now);
+      apply_deltas(push->deltas, now, push->digest.empty() ? nullptr : &push->digest.front().owner);
       for (const auto& item : push->cluster_items) apply_item(item, now);
       raise_watermarks(push->digest);
       return;
@@ -173,7 +173,7 @@ void AntiEntropy::on_stream_reply(std::uint64_t id, std::span<const std::uint8_t
     auto* resp = std::get_if<wire::PushPullResponse>(&msg);
     if (!resp) continue;
     merge_members(resp->members, now);
-    apply_deltas(resp->deltas, now);
+    apply_deltas(resp->deltas, now, resp->digest.empty() ? nullptr : &resp->digest.front().owner);
     for (const auto& item : resp->cluster_items) apply_item(item, now);
     raise_watermarks(resp->digest);
     // Push back what the responder lacks.
@@ -216,11 +216,11 @@ void AntiEntropy::on_failed(const PendingStream& pending, Instant now) {
   }
 }
 
-void AntiEntropy::apply_deltas(const std::vector<wire::StateDelta>& deltas, Instant now) {
-  for (const auto& d : deltas) apply_delta(d, now);
+void AntiEntropy::apply_deltas(const std::vector<wire::StateDelta>& deltas, Instant now, const NodeId* sender) {
+  for (const auto& d : deltas) apply_delta(d, now, sender && d.owner == *sender);
 }
 
-void AntiEntropy::apply_delta(const wire::StateDelta& d, Instant now) {
+void AntiEntropy::apply_delta(const wire::StateDelta& d, Instant now, bool rebroadcast) {
   if (d.owner == ctx_.self.id) {
     // Only we write our own state. A peer holding a version of ours we never issued means we lost
     // our persisted counter: catch up, and re-issue what we hold (or a deletion) above it.
@@ -238,7 +238,8 @@ void AntiEntropy::apply_delta(const wire::StateDelta& d, Instant now) {
   auto accepted = ctx_.store.apply(d.owner, d.entries, now);
   if (accepted.empty()) return;
   ctx_.metrics.state_entries_applied += accepted.size();
-  for (const auto& e : accepted) ctx_.broadcast_state(d.owner, e);
+  if (rebroadcast)
+    for (const auto& e : accepted) ctx_.broadcast_state(d.owner, e);
   ctx_.emit(Event{Event::Kind::state_changed, d.owner, m->name, m->state, m->incarnation, {}});
 }
 

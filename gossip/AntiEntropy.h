@@ -39,9 +39,11 @@ class AntiEntropy {
   void on_failed(const PendingStream& pending, Instant now);
 
  public:
-  // Applies state deltas / cluster items from any path (gossip or stream); rebroadcasts news.
-  void apply_deltas(const std::vector<wire::StateDelta>& deltas, Instant now);
-  void apply_delta(const wire::StateDelta& d, Instant now);
+  // Applies state deltas / cluster items from any path (gossip or stream) and rebroadcasts news.
+  // From a stream (`from_stream`), only the sender's own entries are rebroadcast (`sender`):
+  // everything else the sender knew, the rest of the cluster has heard already.
+  void apply_deltas(const std::vector<wire::StateDelta>& deltas, Instant now, const NodeId* sender);
+  void apply_delta(const wire::StateDelta& d, Instant now, bool rebroadcast = true);
   void apply_item(const membership::ClusterItem& item, Instant now);
   // Drops the watermark of a forgotten member.
   void forget(const NodeId& owner);

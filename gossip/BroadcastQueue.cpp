@@ -2,7 +2,7 @@
 
 namespace rollcall::gossip {
 
-void BroadcastQueue::push(std::string key, std::string owner, std::vector<std::uint8_t> bytes, bool priority) {
+void BroadcastQueue::push(std::string key, std::string owner, std::vector<std::uint8_t> bytes, Tier tier) {
   if (auto it = items_.find(key); it != items_.end()) remove(it);
   if (items_.size() >= limit_ && !order_.empty()) {
     // Drop the item that has been sent the most (the last in send order).
@@ -12,7 +12,7 @@ void BroadcastQueue::push(std::string key, std::string owner, std::vector<std::u
     remove(victim);
   }
   auto& pending = owner_pending_[owner];
-  Order order{!priority, 0, pending, next_seq_++};
+  Order order{tier, 0, pending, next_seq_++};
   ++pending;
   order_.emplace(order, key);
   items_.emplace(std::move(key), Item{std::move(owner), std::move(bytes), order});

@@ -19,10 +19,13 @@ class BroadcastQueue {
  public:
   explicit BroadcastQueue(std::size_t limit) : limit_(limit) {}
 
+  // Send classes, in order: our own refutations and leave, then membership changes, then state.
+  // During a join storm membership converges first; state follows (anti-entropy carries it too).
+  enum class Tier : std::uint8_t { urgent = 0, member = 1, state = 2 };
+
   // Queues `bytes` (one encoded message) under `key`, replacing an older item with the same key.
-  // `owner` groups items for fairness (e.g. the node the update is about). `priority` items go
-  // before all normal ones (used for our own refutations and leave).
-  void push(std::string key, std::string owner, std::vector<std::uint8_t> bytes, bool priority = false);
+  // `owner` groups items for fairness (e.g. the node the update is about).
+  void push(std::string key, std::string owner, std::vector<std::uint8_t> bytes, Tier tier = Tier::member);
 
   // Calls `take(bytes)` for queued items in send order; `take` returns true if it used the item
   // (it fit). Used items count one transmission; items reaching `limit` transmissions are retired.
@@ -39,12 +42,12 @@ class BroadcastQueue {
 
  private:
   struct Order {
-    bool normal;              // false (priority) sorts first
+    Tier tier;                // lower tiers first
     std::uint32_t transmits;  // least sent first
     std::uint32_t owner_rank; // fairness across owners
     std::uint64_t seq;        // newest first among equals (larger seq first)
     bool operator<(const Order& o) const {
-      if (normal != o.normal) return !normal;
+      if (tier != o.tier) return tier < o.tier;
       if (transmits != o.transmits) return transmits < o.transmits;
       if (owner_rank != o.owner_rank) return owner_rank < o.owner_rank;
       return seq > o.seq;

@@ -80,8 +80,14 @@ std::string Address::ip_string() const {
 }
 
 std::string Address::to_string() const {
-  if (family_ == Family::v6) return "[" + ip_string() + "]:" + std::to_string(port_);
-  return ip_string() + ":" + std::to_string(port_);
+  std::string out;
+  out.reserve(56);
+  if (family_ == Family::v6) out.push_back('[');
+  out.append(ip_string());
+  if (family_ == Family::v6) out.push_back(']');
+  out.push_back(':');
+  out.append(std::to_string(port_));
+  return out;
 }
 
 bool Address::is_loopback() const {

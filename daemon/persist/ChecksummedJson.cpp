@@ -41,6 +41,9 @@ Result<nlohmann::json> ChecksummedJson::decode(std::string_view text, const std:
   } catch (const nlohmann::json::parse_error& e) {
     return Result<nlohmann::json>::failure(name + ": not valid JSON at byte " + std::to_string(e.byte) + " of " +
                                            std::to_string(text.size()) + " (truncated or corrupt)");
+  } catch (const nlohmann::json::exception& e) {
+    // e.g. out_of_range for a number no double can hold ("1e400"): corrupt, not a crash.
+    return Result<nlohmann::json>::failure(name + ": not valid JSON (" + std::string(e.what()) + ")");
   }
   if (!doc.is_object() || !doc.contains("format") || !doc.contains("sha256") || !doc.contains("body"))
     return Result<nlohmann::json>::failure(name + ": not a rollcall data file (expected fields format, sha256, body)");

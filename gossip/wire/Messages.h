@@ -108,7 +108,8 @@ struct DigestEntry {
 // Version of one cluster item (key, lamport, writer): the model's own type.
 using ClusterDigestEntry = membership::ClusterDigestEntry;
 
-// Anti-entropy, over a stream. A -> B: request (A's members and digests; join = A is new and
+// Anti-entropy, over a stream. Every digest lists the sender's own entry first (receivers use it
+// to know whose entries a stream carries first-hand). A -> B: request (A's members and digests; join = A is new and
 // wants everything). B -> A: response (B's members, what A lacks, B's digests). A -> B: push
 // (what B lacks), one-way.
 struct PushPullRequest {

@@ -47,7 +47,14 @@ TEST(BroadcastQueue, LeastSentGoFirst) {
 TEST(BroadcastQueue, PriorityItemsGoBeforeEverything) {
   BroadcastQueue q(100);
   q.push("a", "x", bytes(1));
-  q.push("b", "y", bytes(2), /*priority=*/true);
+  q.push("b", "y", bytes(2), BroadcastQueue::Tier::urgent);
+  EXPECT_EQ(take_all(q, 10, 10), std::vector<std::uint8_t>{2});
+}
+
+TEST(BroadcastQueue, MembershipGoesBeforeState) {
+  BroadcastQueue q(100);
+  q.push("s", "x", bytes(1), BroadcastQueue::Tier::state);
+  q.push("m", "y", bytes(2), BroadcastQueue::Tier::member);
   EXPECT_EQ(take_all(q, 10, 10), std::vector<std::uint8_t>{2});
 }
 
