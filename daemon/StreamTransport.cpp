@@ -22,9 +22,17 @@ asio::awaitable<std::optional<std::vector<std::uint8_t>>> read_frame(asio::ip::t
   if (ec) co_return std::nullopt;
   const std::size_t len = (std::size_t{h[0]} << 24) | (std::size_t{h[1]} << 16) | (std::size_t{h[2]} << 8) | h[3];
   if (len == 0 || len > max) co_return std::nullopt;
-  std::vector<std::uint8_t> body(len);
-  auto [ec2, n2] = co_await asio::async_read(s, asio::buffer(body), use_tuple);
-  if (ec2) co_return std::nullopt;
+  // Never trust the announced length with memory: grow the buffer only as bytes actually arrive.
+  constexpr std::size_t kChunk = 64 * 1024;
+  std::vector<std::uint8_t> body;
+  body.reserve(std::min(len, kChunk));
+  while (body.size() < len) {
+    const std::size_t at = body.size();
+    const std::size_t want = std::min(kChunk, len - at);
+    body.resize(at + want);
+    auto [ec2, n2] = co_await asio::async_read(s, asio::buffer(body.data() + at, want), use_tuple);
+    if (ec2) co_return std::nullopt;
+  }
   co_return body;
 }
 

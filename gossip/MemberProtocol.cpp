@@ -21,8 +21,23 @@ bool MemberProtocol::removed(const NodeId& id, const membership::Incarnation& in
   return r && inc.generation <= r->generation;
 }
 
+namespace {
+// A member name must be something a person can read in a table and a log line: 1..253 bytes, no
+// control characters (a newline could forge log lines). Authentic but malformed claims are dropped.
+bool printable_name(const std::string& name) {
+  if (name.empty() || name.size() > 253) return false;
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7f) return false;
+  return true;
+}
+}  // namespace
+
 void MemberProtocol::on_update(const wire::MemberUpdate& in, Instant now, bool via_push_pull) {
   if (in.id.is_nil()) return;
+  if (in.state == MemberState::alive && !printable_name(in.name)) {
+    ctx_.metrics.malformed_packets++;
+    return;
+  }
   if (in.id == ctx_.self.id) {
     on_self_claim(in, now);
     return;
