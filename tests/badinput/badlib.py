@@ -8,8 +8,9 @@ import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import shutil
+import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "chaos"))
@@ -203,8 +204,15 @@ class Sandbox:
 
     def close(self, failed=False):
         for a in self.agents:
-            if a.running():
-                a.stop(timeout=5)
+            a.terminate()
+        deadline = time.monotonic() + 6
+        for a in self.agents:
+            if a.proc is not None:
+                try:
+                    a.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    pass
+        for a in self.agents:
             a.cleanup()
         self.rig.close()
         if failed:

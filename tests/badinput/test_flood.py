@@ -19,6 +19,8 @@ from badlib import msg_member, msg_ping, packet, wait_until
 
 A_PORT = 7950
 FLOOD_SECONDS = float(os.environ.get("ROLLCALL_FLOOD_SECONDS", "8"))
+# /health must answer within 1 s; an unoptimized ASan build (scripts/test) gets 2 s.
+HEALTH_BOUND = 1.0 if badlib.ASAN_SCALE == 1 else 2.0
 
 
 class HealthProbe:
@@ -135,7 +137,7 @@ class FloodCase(unittest.TestCase):
                     rss_peak_mib=round(rp.peak / 1024.0, 1), kib_per_member=round(grown * 1024 / max(1, listed), 1),
                     health_worst_s=round(hp.worst, 3), health_failures=hp.failures)
         self.assertEqual(hp.failures, 0)
-        self.assertLess(hp.worst, 1.0, "/health must answer within 1 s")
+        self.assertLess(hp.worst, HEALTH_BOUND, "/health must answer within %.0f s" % HEALTH_BOUND)
         self.assertLess(grown, 64.0 * badlib.ASAN_SCALE, "RSS grew %.1f MiB for %d fake members" % (grown, listed))
 
     def test_garbage_at_line_rate_without_the_key(self):
@@ -156,7 +158,7 @@ class FloodCase(unittest.TestCase):
                     counted=int(dropped), log_lines=lines, rss_growth_mib=round(grown, 1),
                     health_worst_s=round(hp.worst, 3))
         self.assertEqual(hp.failures, 0)
-        self.assertLess(hp.worst, 1.0)
+        self.assertLess(hp.worst, HEALTH_BOUND)
         self.assertLess(grown, 16.0 * badlib.ASAN_SCALE)
         self.assertGreater(dropped, 0)
         self.assertLessEqual(lines, dropped / 100 + 2, "failed-authentication log lines must be rate-limited")
@@ -182,7 +184,7 @@ class FloodCase(unittest.TestCase):
                     agent_packets_in=int(received), agent_packets_out=int(out), rss_growth_mib=round(grown, 1),
                     health_worst_s=round(hp.worst, 3))
         self.assertEqual(hp.failures, 0)
-        self.assertLess(hp.worst, 1.0)
+        self.assertLess(hp.worst, HEALTH_BOUND)
         self.assertLess(grown, 16.0 * badlib.ASAN_SCALE)
         self.assertLessEqual(out, received + 200, "more datagrams out than in: amplification")
 
@@ -204,7 +206,7 @@ class FloodCase(unittest.TestCase):
         grown = (rp.peak - self.rss0) / 1024.0
         self.report("announced TCP frames", connections=64, announced_mib_each=32, rss_growth_mib=round(grown, 1),
                     health_worst_s=round(hp.worst, 3))
-        self.assertLess(hp.worst, 1.0)
+        self.assertLess(hp.worst, HEALTH_BOUND)
         self.assertLess(grown, 64.0 * badlib.ASAN_SCALE, "RSS grew %.0f MiB for 64 x 100 bytes of unauthenticated input" % grown)
 
 

@@ -273,6 +273,15 @@ class Agent:
             os.kill(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
 
+    def terminate(self):
+        """SIGCONT + SIGTERM without waiting (a stopped process cannot act on SIGTERM)."""
+        if self.running():
+            try:
+                os.kill(self.proc.pid, signal.SIGCONT)
+                os.kill(self.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
     def stop(self, timeout=10):
         """SIGCONT + SIGTERM (graceful leave), SIGKILL after `timeout`. Returns the exit status."""
         if not self.running():

@@ -18,6 +18,7 @@ import math
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -289,11 +290,17 @@ class ChaosCluster:
         if self.closed:
             return
         self.closed = True
+        for a in self.agents:  # graceful leave, all at once
+            a.terminate()
+        deadline = time.monotonic() + 6
         for a in self.agents:
-            if a.running():
-                a.stop(timeout=5)
+            if a.proc is not None:
+                try:
+                    a.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    pass
         for a in self.agents:
-            a.cleanup()
+            a.cleanup()  # SIGKILL whatever is left
         self.rig.close()
         if failed:
             for a in self.agents:

@@ -65,9 +65,9 @@ def markdown(results, timings, started_at, mode):
         conv = n.get("convergence_s")
         sus = "%s / %s" % (fmt(n.get("suspicions_raised")), fmt(n.get("refutations"))) \
             if "suspicions_raised" in n else "-"
-        out.append("| %s | %s | %s | %s | %s | %s | %s |" % (
-            r.title, "**PASS**" if r.passed else "**FAIL**", r.window or "-", fmt(det), fmt(conv), sus,
-            "; ".join(r.notes).replace("|", "/") or "-"))
+        cells = [r.title, "**PASS**" if r.passed else "**FAIL**", r.window or "-", fmt(det), fmt(conv), sus,
+                 "; ".join(r.notes) or "-"]
+        out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     out.append("")
     out.append("## Details")
     for r in results:

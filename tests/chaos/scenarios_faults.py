@@ -307,7 +307,7 @@ def key_rotation(res, short):
         ta = time.monotonic()
         mon.set_observers([a.name for a in c.agents])
         try:
-            c.wait_converged(30)
+            c.wait_converged(timing("push_pull") + 15)
             res.numbers["convergence_s"] = time.monotonic() - ta
         except AssertionError as e:
             res.numbers["convergence_s"] = None

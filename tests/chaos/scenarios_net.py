@@ -1,10 +1,10 @@
 """Chaos scenarios about the network (issue 7): steady state, uniform loss, one lossy host,
-flip-flopping ingress. Each takes (res: Result, short: bool) and fills `res` with named checks and
+flip-flopping ingress, link isolation. Each takes (res: Result, short: bool) and fills `res` with named checks and
 measured numbers; `short` shortens the windows for the ctest subset."""
 import time
 
 from agentproc import wait_until
-from cluster import ChaosCluster, Monitor
+from cluster import ChaosCluster, Monitor, detection_bound, timing
 
 N = 8
 
@@ -19,10 +19,14 @@ class Run:
 
     def __enter__(self):
         c = self.cluster
-        c.up()
-        c.start_all()
-        c.wait_http()
-        self.res.numbers["initial_convergence_s"] = c.wait_converged(60)
+        try:
+            c.up()
+            c.start_all()
+            c.wait_http()
+            self.res.numbers["initial_convergence_s"] = c.wait_converged(60)
+        except BaseException:  # __exit__ is not called when __enter__ raises
+            c.close(failed=True)
+            raise
         return c
 
     def __exit__(self, et, ev, tb):
@@ -83,7 +87,7 @@ def uniform_loss(res, short, pct):
         t1 = time.time()
         d = delta(counters(c), before)
         res.numbers.update({"suspicions_raised": d["suspicions_raised"], "refutations": d["refutations"]})
-        res.numbers["convergence_s"] = c.wait_converged(30)
+        res.numbers["convergence_s"] = c.wait_converged(timing("push_pull") + 15)
         mon.stop()
         ev = c.events(t0, t1)
         dead = [e for e in ev if e[2] == "dead"]
@@ -118,7 +122,7 @@ def lossy_host(res, short):
         d = delta(counters(c, hagents), before)
         res.numbers.update({"suspicions_raised": d["suspicions_raised"], "refutations":
                             int(c.by_name[lossy].metrics().get("rollcall_refutations_total", 0))})
-        res.numbers["convergence_s"] = c.wait_converged(30)
+        res.numbers["convergence_s"] = c.wait_converged(timing("push_pull") + 15)
         mon.stop()
         ev = [e for e in c.events(t0, t1) if e[1] in healthy]
         healthy_flaps = [e for e in ev if e[3] in healthy and e[2] in ("dead",)]
@@ -163,7 +167,7 @@ def flip_flop(res, short):
         t1 = time.time()
         d = delta(counters(c), before)
         res.numbers.update({"suspicions_raised": d["suspicions_raised"], "refutations": d["refutations"]})
-        res.numbers["convergence_s"] = c.wait_converged(30)
+        res.numbers["convergence_s"] = c.wait_converged(timing("push_pull") + 15)
         mon.stop()
         res.numbers["h8_dead_after_cut_s"] = detect
         res.numbers["h8_back_after_restore_s"] = back
@@ -177,7 +181,6 @@ def flip_flop(res, short):
 
 def isolation(res, short):
     """h6's link goes down (ip link set eth0 down) for longer than detection, then up again."""
-    from cluster import detection_bound
     hold = detection_bound(N) + (5 if short else 20)
     res.window = "h6 link down %.0f s" % hold
     healthy = ["h%d" % i for i in range(1, 9) if i != 6]
