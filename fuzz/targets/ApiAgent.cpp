@@ -7,13 +7,15 @@
 // /v1/config, POST /v1/keys/<op>, PUT /v1/local/components/<kind>, DELETE of servers and
 // components. Oracles: a well-formed response, never a 5xx, JSON bodies parse, and neither the
 // admin token nor the gossip key ever appears in a response. The agent is replaced every
-// kInputsPerAgent inputs so its keyring and cluster state stay small.
+// kInputsPerAgent inputs so its keyring and cluster state stay small. ROLLCALL_FUZZ_DEBUG=1 prints
+// each request and the start of its answer.
 #include <http_parser.h>
 
 #include <asio/connect.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/read.hpp>
 #include <asio/write.hpp>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -175,10 +177,11 @@ int api_agent(Input in) {
   static int served = 0;
   static int agents = 0;
   if (!rig() || served >= kInputsPerAgent) {
-    scratch_dir("agent");  // before atexit below, so the agent stops before its files are removed
-    if (agents == 0) std::atexit([] { rig().reset(); });
     rig().reset();
     rig() = std::make_unique<AgentRig>(agents++);
+    // Registered once the agent runs, so after everything its thread uses (scratch files, the
+    // logger registry, OpenSSL's own atexit cleanup): at exit the agent stops first.
+    if (agents == 1) std::atexit([] { rig().reset(); });
     served = 0;
   }
   ++served;
@@ -206,6 +209,8 @@ int api_agent(Input in) {
 
   const std::string wire_path = "/" + daemon::http::percent_encode_path(path.starts_with("/") ? path.substr(1) : path);
   const Response r = rig()->send(method, wire_path, auth, body);
+  static const bool debug = std::getenv("ROLLCALL_FUZZ_DEBUG") != nullptr;
+  if (debug) std::fprintf(stderr, "api_agent: %s %s -> %d %s\n", method.c_str(), wire_path.c_str(), r.status, r.body.substr(0, 160).c_str());
   if (!r.complete) return 0;  // the agent closed the connection (e.g. an unknown method): reconnects next time
   check(r.status < 500 || r.status == 503, kName, "the agent answered " + std::to_string(r.status));
   if (r.json && method != "HEAD") {

@@ -31,7 +31,9 @@ using membership::NodeId;
 
 constexpr std::size_t kMaxTimers = 4096;
 constexpr std::size_t kMaxPending = 256;
-constexpr int kMaxFiresPerStep = 256;
+constexpr int kMaxFiresPerStep = 64;   // timers fired by one "let time pass" op
+constexpr int kMaxFires = 1024;        // timers fired per input (keeps one run in milliseconds)
+constexpr int kMaxSteps = 256;
 constexpr std::string_view kName = "engine";
 
 Address peer_addr(std::size_t i) { return Address::v4(0x0A000002u + static_cast<std::uint32_t>(i), 7950); }
@@ -84,7 +86,8 @@ class Driver {
   }
 
   bool fire_next(std::optional<Instant> until = std::nullopt) {
-    if (timers_.empty()) return false;
+    if (timers_.empty() || fired_ >= kMaxFires) return false;
+    ++fired_;
     auto it = timers_.begin();
     if (until && it->first > *until) return false;
     now_ = std::max(now_, it->first);
@@ -109,6 +112,7 @@ class Driver {
   gossip::Engine engine_;
   std::multimap<Instant, gossip::Timer> timers_;
   std::vector<std::uint64_t> pending_;
+  int fired_ = 0;
 };
 
 gossip::Config preset(std::uint8_t b) {
@@ -172,7 +176,7 @@ int engine(Input in) {
 
   std::uint64_t conn = 1;
   int steps = 0;
-  while (!r.empty() && ++steps < 512) {
+  while (!r.empty() && ++steps < kMaxSteps) {
     const std::uint8_t op = r.u8();
     switch (op % 10) {
       case 0: {  // datagram from a peer

@@ -4,6 +4,7 @@
 // Crashes found by fuzzing get their own named test in FuzzCrashTest.cpp as well.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
