@@ -58,7 +58,7 @@ nlohmann::json Agent::config_json() const { return api::config_json(table()); }
 ApiResult Agent::ready() const {
   const auto& e = driver_->engine();
   if (leaving_ || e.leaving()) return ApiResult::ok({{"ready", false}, {"reason", "leaving"}}, 503);
-  if (!cfg_.gossip.seeds.empty() && !e.joined())
+  if (!cfg_.gossip.seeds.empty() && !e.joined() && e.members().live_count() < 2)
     return ApiResult::ok({{"ready", false}, {"reason", "not joined yet: no seed answered"}}, 503);
   return ApiResult::ok({{"ready", true}, {"members", e.members().live_count()}, {"digest", table().digest}});
 }

@@ -130,6 +130,7 @@ void AntiEntropy::on_stream(std::uint64_t conn, const Address& from, std::span<c
   if (!msgs) return;
   for (auto& msg : *msgs) {
     if (auto* req = std::get_if<wire::PushPullRequest>(&msg)) {
+      joined_ = true;  // a member reached us: we are part of a cluster, whatever our seeds did
       merge_members(req->members, now);
       wire::PushPullResponse resp;
       resp.members = member_list();
@@ -185,10 +186,11 @@ void AntiEntropy::on_stream_reply(std::uint64_t id, std::span<const std::uint8_t
       const auto sid = ctx_.next_stream_id++;
       ctx_.out.streams.push_back(StreamOpen{sid, pending.peer, ctx_.seal_stream(push), false, ctx_.cfg.stream_timeout});
     }
-    if (pending.kind == PendingStream::Kind::join && !joined_) {
-      joined_ = true;
+    if (pending.kind == PendingStream::Kind::join && !join_reported_) {
+      join_reported_ = true;
       ctx_.emit(Event{Event::Kind::join_completed, {}, {}, {}, {}, pending.peer.to_string()});
     }
+    joined_ = true;  // any completed exchange makes us part of the cluster
     return;
   }
 }

@@ -50,7 +50,8 @@ class AntiEntropy {
 
  private:
   Context& ctx_;
-  bool joined_ = false;
+  bool joined_ = false;         // some exchange completed, or a member contacted us
+  bool join_reported_ = false;  // join_completed emitted once
   // Per owner, the version up to which we hold *everything* (raised only by complete anti-entropy
   // transfers; gossip may deliver single newer entries out of order, which must not raise it).
   std::unordered_map<NodeId, std::uint64_t> watermarks_;
