@@ -3,6 +3,7 @@ never clash with other tests and captures see only our traffic), real agents ins
 MessagePack encoder and builders for the gossip messages documented in gossip/wire/Codec.h, and
 sealing through rollcall_craft (the real AES-256-GCM envelope). Python 3 standard library only.
 """
+import json  # noqa: F401 - re-exported for the tests
 import os
 import socket
 import struct

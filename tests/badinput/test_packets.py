@@ -7,7 +7,6 @@ keeps answering /health, and nothing is lost or changed: A's digest, member list
 incarnation are exactly as before, and A and B still agree. Replays use packets captured on the
 namespace's loopback with an AF_PACKET socket.
 """
-import os
 import secrets
 import socket
 import struct
@@ -315,6 +314,39 @@ class NameCase(AgentPair):
                 self.assertNotIn(fid, [m["id"] for m in self.a.members()], what + ": listed as a member")
                 self.assertNotIn("\n" + forged, self.a.log_text(), what + ": a peer forged a log line")
                 self.assertTrue(self.a.health_ok())
+
+
+class OldKeyCase(AgentPair):
+    """After a rotation (K2 installed and primary on both, K1 removed), packets sealed with the old
+    key K1 — forged ones and B's real ones captured before the rotation — are refused."""
+
+    def test_packets_sealed_with_a_removed_key_are_refused(self):
+        old = self.sb.key
+        cap = Capture(self.sb.rig.ns(1), dst_port=A_PORT, src_port=B_PORT).start()
+        time.sleep(2.0)
+        cap.stop()
+        self.assertTrue(cap.packets, "nothing captured before the rotation")
+        new = badlib.new_key()
+        tok = self.sb.token
+        for ag in (self.a, self.b):
+            st, _, body = ag.request("POST", "/v1/keys/install", {"key": new}, token=tok)
+            self.assertEqual(st, 200, body)
+        new_id = badlib.json.loads(body)["installed"]
+        old_id = badlib.json.loads(self.a.request("GET", "/v1/keys")[2])["primary"]
+        for ag in (self.a, self.b):
+            wait_until(lambda ag=ag: ag.request("POST", "/v1/keys/use", {"id": new_id}, token=tok)[0] == 200, 20,
+                       "keys use on " + ag.name)
+        for ag in (self.a, self.b):
+            st, _, body = ag.request("POST", "/v1/keys/remove", {"id": old_id}, token=tok)
+            self.assertEqual(st, 200, body)
+        wait_until(self.converged, 15, "A and B agree after the rotation")
+        cfg = self.a.get("/v1/config")
+        forged = [self.sealed(packet(msg_config(cfg["lamport"] + 5, secrets.token_hex(16))), key=old),
+                  self.sealed(packet(msg_member(secrets.token_hex(16), "ghost", "127.0.0.1", 7999, 1, 0)), key=old),
+                  self.sealed(self.ping_plain(), key=old)]
+        self.expect_dropped("forged with the removed key", forged, DECRYPT)
+        self.expect_dropped("B's packets captured before the rotation", cap.packets, DECRYPT)
+        self.assertEqual(self.a.get("/v1/config"), cfg)
 
 
 class Capture:

@@ -7,7 +7,7 @@ if(TARGET rollcall)
   if(NOT ROLLCALL_CHAOS_PYTHON3)
     find_program(ROLLCALL_CHAOS_PYTHON3 NAMES python3 REQUIRED)
   endif()
-  foreach(scenario steady loss20 partition kill9loss)
+  foreach(scenario steady loss10 partition kill9loss)
     add_test(NAME chaos.${scenario}
       COMMAND ${CMAKE_COMMAND} -E env PYTHONDONTWRITEBYTECODE=1
               ${ROLLCALL_CHAOS_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/run_chaos.py --only ${scenario} --short
