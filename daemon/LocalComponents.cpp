@@ -46,7 +46,7 @@ void LocalComponents::configure(const std::vector<config::ComponentConfig>& comp
   for (auto& [kind, s] : state_) {
     if (next.count(kind)) continue;
     if (s.timer) s.timer->cancel();
-    driver_.call([&](gossip::Engine& e, membership::Instant now) {
+    driver_.call([&kind = kind](gossip::Engine& e, membership::Instant now) {
       e.erase_local("component/" + kind, now);
       e.erase_local("heartbeat/" + kind, now);
       e.erase_local("verify/" + kind, now);

@@ -92,7 +92,7 @@ std::string format_config(const json& config) {
     if (config.is_object() && config.contains(k)) add(k);
   if (config.is_object())  // fields of a newer agent, after the known ones
     for (const auto& [k, v] : config.items())
-      if (std::find_if(std::begin(kOrder), std::end(kOrder), [&](const char* o) { return k == o; }) == std::end(kOrder))
+      if (std::find_if(std::begin(kOrder), std::end(kOrder), [&k = k](const char* o) { return k == o; }) == std::end(kOrder))
         add(k);
   std::size_t width = 0;
   for (const auto& [k, v] : lines) width = std::max(width, k.size());

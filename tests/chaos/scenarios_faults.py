@@ -291,13 +291,14 @@ def key_rotation(res, short):
         def use_new():
             last[0] = h8.request("POST", "/v1/keys/use", {"id": new_id}, token=c.token)
             return last[0][0] == 200
+        retry = 2 * timing("push_pull") + 30  # it must first hear every live member's keyring
         try:
-            wait_until(use_new, 30, "keys use on h8", interval=1.0)
+            wait_until(use_new, retry, "keys use on h8", interval=1.0)
             res.numbers["h8_use_accepted_after_s"] = time.monotonic() - tu
             accepted = True
         except AssertionError:
             accepted = False
-        res.check("h8 accepts `keys use` of the new key once installed (retried for 30 s)", accepted,
+        res.check("h8 accepts `keys use` of the new key once installed (retried for %.0f s)" % retry, accepted,
                   "last answer HTTP %d %s" % (last[0][0], last[0][2][:200].decode("utf-8", "replace")))
         if not accepted:
             stop.set()
