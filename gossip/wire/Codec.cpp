@@ -22,8 +22,8 @@ ROLLCALL_FIELDS(Nack, 2);
 ROLLCALL_FIELDS(MemberUpdate, kMemberFields);
 ROLLCALL_FIELDS(StateDelta, kDeltaFields);
 ROLLCALL_FIELDS(ClusterItemMsg, 1);
-ROLLCALL_FIELDS(PushPullRequest, 4);
-ROLLCALL_FIELDS(PushPullResponse, 5);
+ROLLCALL_FIELDS(PushPullRequest, 5);
+ROLLCALL_FIELDS(PushPullResponse, 6);
 ROLLCALL_FIELDS(StatePush, 3);
 #undef ROLLCALL_FIELDS
 
@@ -79,21 +79,31 @@ void put_message(Packer& p, const ClusterItemMsg& m) {
   put(p, m.item);
 }
 
+// The optional trailing summary (ADR 0005) is written only when present, so messages without it
+// keep their original bytes.
+void put_summary(Packer& p, const std::vector<std::uint64_t>& s) {
+  if (s.empty()) return;
+  p.pack_array(static_cast<std::uint32_t>(s.size()));
+  for (auto h : s) p.pack_uint64(h);
+}
+
 void put_message(Packer& p, const PushPullRequest& m) {
-  header(p, MsgType::push_pull_request, 4);
+  header(p, MsgType::push_pull_request, m.summary.empty() ? 4 : 5);
   if (m.join) p.pack_true(); else p.pack_false();
   put_vector(p, m.members);
   put_vector(p, m.digest);
   put_vector(p, m.cluster_digest);
+  put_summary(p, m.summary);
 }
 
 void put_message(Packer& p, const PushPullResponse& m) {
-  header(p, MsgType::push_pull_response, 5);
+  header(p, MsgType::push_pull_response, m.summary.empty() ? 5 : 6);
   put_vector(p, m.members);
   put_vector(p, m.deltas);
   put_vector(p, m.cluster_items);
   put_vector(p, m.digest);
   put_vector(p, m.cluster_digest);
+  put_summary(p, m.summary);
 }
 
 void put_message(Packer& p, const StatePush& m) {
@@ -123,12 +133,12 @@ bool get_message(const Obj* f, std::uint32_t n, ClusterItemMsg& m) { return n >=
 
 bool get_message(const Obj* f, std::uint32_t n, PushPullRequest& m) {
   return n >= 4 && get(f[0], m.join) && get_vector(f[1], m.members) && get_vector(f[2], m.digest) &&
-         get_vector(f[3], m.cluster_digest);
+         get_vector(f[3], m.cluster_digest) && (n < 5 || get_vector(f[4], m.summary));
 }
 
 bool get_message(const Obj* f, std::uint32_t n, PushPullResponse& m) {
   return n >= 5 && get_vector(f[0], m.members) && get_vector(f[1], m.deltas) && get_vector(f[2], m.cluster_items) &&
-         get_vector(f[3], m.digest) && get_vector(f[4], m.cluster_digest);
+         get_vector(f[3], m.digest) && get_vector(f[4], m.cluster_digest) && (n < 6 || get_vector(f[5], m.summary));
 }
 
 bool get_message(const Obj* f, std::uint32_t n, StatePush& m) {

@@ -20,9 +20,10 @@
 //     MemberUpdate[ 5, NodeId id, str name, Address, Incarnation, u8 state(0..3), NodeId from ]
 //     StateDelta  [ 6, NodeId owner, [ StateEntry... ] ]
 //     ClusterItem [ 7, ClusterItem ]
-//     PushPullReq [ 8, bool join, [ Member... ], [ Digest... ], [ ClusterDigest... ] ]
+//     PushPullReq [ 8, bool join, [ Member... ], [ Digest... ], [ ClusterDigest... ]
+//                      (, [ u64 summary... ]) ]     summary only when non-empty (ADR 0005)
 //     PushPullResp[ 9, [ Member... ], [ Delta... ], [ ClusterItem... ], [ Digest... ],
-//                      [ ClusterDigest... ] ]
+//                      [ ClusterDigest... ] (, [ u64 summary... ]) ]
 //     StatePush   [10, [ Delta... ], [ ClusterItem... ], [ Digest... ] ]
 //   nested (no type byte):
 //     Member        = [ NodeId id, str name, Address, Incarnation, u8 state, NodeId from ]

@@ -117,6 +117,10 @@ struct PushPullRequest {
   std::vector<MemberUpdate> members;
   std::vector<DigestEntry> digest;
   std::vector<ClusterDigestEntry> cluster_digest;
+  // Optional trailing field (encoded only when non-empty, ignored by older decoders): the sender's
+  // summary hashes [members, state, cluster items] (ADR 0005). With an empty digest this is a
+  // hash-first probe: "answer with your summary only"; with a digest, members equal by hash are omitted.
+  std::vector<std::uint64_t> summary;
   friend bool operator==(const PushPullRequest&, const PushPullRequest&) = default;
 };
 
@@ -126,6 +130,8 @@ struct PushPullResponse {
   std::vector<ClusterItem> cluster_items;
   std::vector<DigestEntry> digest;
   std::vector<ClusterDigestEntry> cluster_digest;
+  // Optional trailing field, as in the request: the responder's summary hashes (ADR 0005).
+  std::vector<std::uint64_t> summary;
   friend bool operator==(const PushPullResponse&, const PushPullResponse&) = default;
 };
 
