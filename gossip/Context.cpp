@@ -52,8 +52,9 @@ Bytes Context::seal_stream(const wire::Message& m) {
 
 void Context::broadcast_member(const wire::MemberUpdate& u, bool priority) {
   auto bytes = wire::encode_message(wire::Message{u});
-  const auto owner = u.id.hex();
-  queue.push("m/" + owner, owner, std::move(bytes), priority ? BroadcastQueue::Tier::urgent : BroadcastQueue::Tier::member);
+  bytes.shrink_to_fit();  // queued for many gossip rounds: keep only what it needs
+  queue.push(BroadcastQueue::member_key(u.id), u.id, std::move(bytes),
+             priority ? BroadcastQueue::Tier::urgent : BroadcastQueue::Tier::member);
 }
 
 void Context::broadcast_state(const NodeId& owner, const membership::StateEntry& e) {
@@ -62,14 +63,15 @@ void Context::broadcast_state(const NodeId& owner, const membership::StateEntry&
   auto bytes = wire::encode_message(wire::Message{std::move(d)});
   // Too large for one datagram: anti-entropy carries it.
   if (bytes.size() + 8 > plaintext_limit()) return;
-  const auto o = owner.hex();
-  queue.push("s/" + o + "/" + e.key, o, std::move(bytes), BroadcastQueue::Tier::state);
+  bytes.shrink_to_fit();
+  queue.push(BroadcastQueue::state_key(owner, e.key), owner, std::move(bytes), BroadcastQueue::Tier::state);
 }
 
 void Context::broadcast_cluster(const membership::ClusterItem& item) {
   auto bytes = wire::encode_message(wire::Message{wire::ClusterItemMsg{item}});
   if (bytes.size() + 8 > plaintext_limit()) return;
-  queue.push("c/" + item.key, "cluster", std::move(bytes), BroadcastQueue::Tier::state);
+  bytes.shrink_to_fit();
+  queue.push(BroadcastQueue::cluster_key(item.key), NodeId{}, std::move(bytes), BroadcastQueue::Tier::state);
 }
 
 wire::MemberUpdate Context::self_update(membership::MemberState s) const {

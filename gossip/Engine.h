@@ -36,6 +36,11 @@ class Engine {
   // directory. `version` is our state version counter (only grows across restarts).
   void restore_local(std::uint64_t version, std::span<const membership::StateEntry> entries, Instant now);
   void restore_cluster_items(std::span<const membership::ClusterItem> items, Instant now);
+  // Before start(): members known from a snapshot (a warm start, e.g. the simulator skipping the
+  // join phase of a long steady-state run). Alive claims of members not yet known are added as
+  // alive (member_joined events), without being rebroadcast; other claims and our own id are
+  // ignored. The node still joins or is contacted as usual.
+  void restore_members(std::span<const wire::MemberUpdate> members, Instant now);
 
   // Arms the periodic timers and announces ourselves (alive, with our state) to whoever we meet.
   void start(Instant now);

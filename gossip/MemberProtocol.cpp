@@ -15,9 +15,7 @@ void MemberProtocol::event(Event::Kind k, const Member& m, std::string detail) {
 }
 
 bool MemberProtocol::removed(const NodeId& id, const membership::Incarnation& inc) const {
-  const auto* item = ctx_.items.get("removal/" + id.hex());
-  if (!item) return false;
-  const auto* r = std::get_if<membership::Removal>(&item->value);
+  const auto* r = ctx_.items.server_removal(id);
   return r && inc.generation <= r->generation;
 }
 
@@ -231,7 +229,7 @@ void MemberProtocol::forget(const NodeId& id, Instant now) {
   if (!m || id == ctx_.self.id) return;
   event(Event::Kind::member_forgotten, *m);
   suspicions_.erase(id);
-  ctx_.queue.erase("m/" + id.hex());
+  ctx_.queue.erase(BroadcastQueue::member_key(id));
   ctx_.table.erase(id);
   ctx_.store.forget(id);
   ctx_.anti_entropy->forget(id);

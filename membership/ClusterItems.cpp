@@ -85,13 +85,19 @@ std::vector<Removal> ClusterItems::removals() const {
   return out;
 }
 
+bool ClusterItems::has_removals() const {
+  auto it = items_.lower_bound(kRemovalPrefix);
+  return it != items_.end() && it->first.starts_with(kRemovalPrefix);
+}
+
 const Removal* ClusterItems::server_removal(const NodeId& server) const {
+  if (!has_removals()) return nullptr;  // the common case, asked for every member update
   const ClusterItem* item = get(removal_key(server, {}));
   return item == nullptr ? nullptr : std::get_if<Removal>(&item->value);
 }
 
 const Removal* ClusterItems::component_removal(const NodeId& server, std::string_view kind) const {
-  if (kind.empty()) return nullptr;
+  if (kind.empty() || !has_removals()) return nullptr;
   const ClusterItem* item = get(removal_key(server, kind));
   return item == nullptr ? nullptr : std::get_if<Removal>(&item->value);
 }

@@ -56,6 +56,8 @@ class ClusterItems {
   std::size_t size() const { return items_.size(); }
 
  private:
+  bool has_removals() const;  // any "removal/..." item held (no allocation)
+
   std::map<std::string, StoredItem, std::less<>> items_;
   std::uint64_t max_lamport_ = 0;
 };

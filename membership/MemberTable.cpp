@@ -5,62 +5,71 @@
 namespace rollcall::membership {
 
 Member* MemberTable::find(const NodeId& id) {
-  auto it = members_.find(id);
-  return it == members_.end() ? nullptr : &it->second;
+  const std::uint32_t s = slot_of(id);
+  return s == kNone ? nullptr : &slots_[s];
 }
 
 const Member* MemberTable::find(const NodeId& id) const {
-  auto it = members_.find(id);
-  return it == members_.end() ? nullptr : &it->second;
+  const std::uint32_t s = slot_of(id);
+  return s == kNone ? nullptr : &slots_[s];
 }
 
 Member& MemberTable::add(Member m, Rng& rng) {
   const NodeId id = m.id;
   if (is_live(m.state)) ++live_;
-  names_.emplace(m.name, id);
-  auto [it, inserted] = members_.emplace(id, std::move(m));
+  std::uint32_t slot;
+  if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
+    slots_[slot] = std::move(m);
+    used_[slot] = 1;
+  } else {
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.push_back(std::move(m));
+    used_.push_back(1);
+    pos_.push_back(kNone);
+  }
+  by_id_.insert(id.hash(), slot);
+  by_name_.insert(name_hash(slots_[slot].name), slot);
   if (id != self_) {
     // Insert at a random position: append, then swap with a random slot.
-    order_.push_back(id);
-    order_pos_[id] = order_.size() - 1;
+    order_.push_back(slot);
+    pos_[slot] = static_cast<std::uint32_t>(order_.size() - 1);
     const std::size_t j = rng.below(order_.size());
     const std::size_t last = order_.size() - 1;
     if (j != last) {
       std::swap(order_[j], order_[last]);
-      order_pos_[order_[j]] = j;
-      order_pos_[order_[last]] = last;
+      pos_[order_[j]] = static_cast<std::uint32_t>(j);
+      pos_[order_[last]] = static_cast<std::uint32_t>(last);
     }
   }
-  return it->second;
+  return slots_[slot];
 }
 
-void MemberTable::remove_from_order(const NodeId& id) {
-  auto pos = order_pos_.find(id);
-  if (pos == order_pos_.end()) return;
-  const std::size_t i = pos->second;
+void MemberTable::remove_from_order(std::uint32_t slot) {
+  const std::uint32_t i = pos_[slot];
+  if (i == kNone) return;
   const std::size_t last = order_.size() - 1;
   if (i != last) {
     order_[i] = order_[last];
-    order_pos_[order_[i]] = i;
+    pos_[order_[i]] = i;
   }
   order_.pop_back();
-  order_pos_.erase(pos);
+  pos_[slot] = kNone;
   if (cursor_ > order_.size()) cursor_ = order_.size();
 }
 
 void MemberTable::erase(const NodeId& id) {
-  auto it = members_.find(id);
-  if (it == members_.end()) return;
-  if (is_live(it->second.state)) --live_;
-  auto range = names_.equal_range(it->second.name);
-  for (auto n = range.first; n != range.second; ++n) {
-    if (n->second == id) {
-      names_.erase(n);
-      break;
-    }
-  }
-  remove_from_order(id);
-  members_.erase(it);
+  const std::uint32_t slot = slot_of(id);
+  if (slot == kNone) return;
+  Member& m = slots_[slot];
+  if (is_live(m.state)) --live_;
+  by_name_.erase(name_hash(m.name), slot);
+  by_id_.erase(id.hash(), slot);
+  remove_from_order(slot);
+  m = Member{};
+  used_[slot] = 0;
+  free_.push_back(slot);
 }
 
 std::optional<NodeId> MemberTable::next_probe_target(Rng& rng) {
@@ -72,12 +81,11 @@ std::optional<NodeId> MemberTable::next_probe_target(Rng& rng) {
         const std::size_t j = rng.below(i);
         std::swap(order_[i - 1], order_[j]);
       }
-      for (std::size_t i = 0; i < order_.size(); ++i) order_pos_[order_[i]] = i;
+      for (std::size_t i = 0; i < order_.size(); ++i) pos_[order_[i]] = static_cast<std::uint32_t>(i);
       cursor_ = 0;
     }
-    const NodeId id = order_[cursor_++];
-    const Member* m = find(id);
-    if (m && is_live(m->state)) return id;
+    const Member& m = slots_[order_[cursor_++]];
+    if (is_live(m.state)) return m.id;
   }
   return std::nullopt;
 }
@@ -91,15 +99,15 @@ std::vector<NodeId> MemberTable::random_members(std::size_t k, Rng& rng,
     // Small table: scan from a random offset.
     const std::size_t start = rng.below(n);
     for (std::size_t i = 0; i < n && out.size() < k; ++i) {
-      const NodeId& id = order_[(start + i) % n];
-      if (const Member* m = find(id); m && pred(*m)) out.push_back(id);
+      const Member& m = slots_[order_[(start + i) % n]];
+      if (pred(m)) out.push_back(m.id);
     }
     return out;
   }
   for (std::size_t draws = 0; draws < 8 * k && out.size() < k; ++draws) {
-    const NodeId& id = order_[rng.below(n)];
-    if (std::find(out.begin(), out.end(), id) != out.end()) continue;
-    if (const Member* m = find(id); m && pred(*m)) out.push_back(id);
+    const Member& m = slots_[order_[rng.below(n)]];
+    if (std::find(out.begin(), out.end(), m.id) != out.end()) continue;
+    if (pred(m)) out.push_back(m.id);
   }
   return out;
 }
@@ -115,28 +123,28 @@ void MemberTable::set_state(Member& m, MemberState s, Instant now) {
 
 std::vector<NodeId> MemberTable::ids_named(const std::string& name) const {
   std::vector<NodeId> out;
-  auto range = names_.equal_range(name);
-  for (auto it = range.first; it != range.second; ++it) out.push_back(it->second);
+  by_name_.for_each_candidate(name_hash(name), [&](std::uint32_t s) {
+    if (slots_[s].name == name) out.push_back(slots_[s].id);
+  });
   return out;
 }
 
 void MemberTable::rename(Member& m, std::string name) {
   if (m.name == name) return;
-  auto range = names_.equal_range(m.name);
-  for (auto n = range.first; n != range.second; ++n) {
-    if (n->second == m.id) {
-      names_.erase(n);
-      break;
-    }
+  const std::uint32_t slot = slot_of(m.id);
+  if (slot == kNone || &slots_[slot] != &m) {  // not one of ours: just set it
+    m.name = std::move(name);
+    return;
   }
+  by_name_.erase(name_hash(m.name), slot);
   m.name = std::move(name);
-  names_.emplace(m.name, m.id);
+  by_name_.insert(name_hash(m.name), slot);
 }
 
 std::vector<Member> MemberTable::snapshot() const {
   std::vector<Member> out;
-  out.reserve(members_.size());
-  for (const auto& [id, m] : members_) out.push_back(m);
+  out.reserve(by_id_.size());
+  for_each([&](const Member& m) { out.push_back(m); });
   return out;
 }
 

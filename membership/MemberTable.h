@@ -2,18 +2,21 @@
 // SWIM: the order is reshuffled at the end of every round and a new member is inserted at a random
 // position, so every live member is probed within a bounded number of periods. Owned by the gossip
 // engine; read-only views are handed to the derived table. Every operation is O(1) amortized
-// except the per-round shuffle.
+// except the per-round shuffle. Storage is dense: members live in stable slots (a deque, so a
+// Member& stays valid until that member is erased), indexed by open-addressing tables of slot
+// numbers; the probe order is a vector of slot numbers (no hashing to walk it).
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "membership/Member.h"
 #include "membership/Rng.h"
+#include "membership/SlotIndex.h"
 
 namespace rollcall::membership {
 
@@ -39,7 +42,7 @@ class MemberTable {
   std::vector<NodeId> random_members(std::size_t k, Rng& rng,
                                      const std::function<bool(const Member&)>& pred) const;
 
-  std::size_t size() const { return members_.size(); }  // including self, dead and left
+  std::size_t size() const { return by_id_.size(); }  // including self, dead and left
   std::size_t live_count() const { return live_; }       // alive + suspect, including self
 
   // Must be called whenever a member's state changes, to keep counts right.
@@ -51,24 +54,34 @@ class MemberTable {
 
   template <class F>
   void for_each(F&& f) const {
-    for (const auto& [id, m] : members_) f(m);
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+      if (used_[i]) f(static_cast<const Member&>(slots_[i]));
   }
   template <class F>
   void for_each_mut(F&& f) {
-    for (auto& [id, m] : members_) f(m);
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+      if (used_[i]) f(slots_[i]);
   }
   std::vector<Member> snapshot() const;
 
  private:
-  void remove_from_order(const NodeId& id);
+  static constexpr std::uint32_t kNone = SlotIndex::kNone;
+  static std::uint64_t name_hash(const std::string& name) { return std::hash<std::string>{}(name); }
+  std::uint32_t slot_of(const NodeId& id) const {
+    return by_id_.find(id.hash(), [&](std::uint32_t s) { return slots_[s].id == id; });
+  }
+  void remove_from_order(std::uint32_t slot);
 
   NodeId self_;
-  std::unordered_map<NodeId, Member> members_;
-  std::vector<NodeId> order_;
-  std::unordered_map<NodeId, std::size_t> order_pos_;
+  std::deque<Member> slots_;           // stable storage; erased slots are reused
+  std::vector<std::uint8_t> used_;     // per slot: holds a member
+  std::vector<std::uint32_t> free_;    // erased slots
+  SlotIndex by_id_;                    // id -> slot
+  SlotIndex by_name_;                  // name -> slots (several ids may share a name)
+  std::vector<std::uint32_t> order_;   // probe order: slots of non-self members
+  std::vector<std::uint32_t> pos_;     // per slot: index in order_, or kNone
   std::size_t cursor_ = 0;
   std::size_t live_ = 0;
-  std::unordered_multimap<std::string, NodeId> names_;
 };
 
 }  // namespace rollcall::membership

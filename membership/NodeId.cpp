@@ -46,14 +46,4 @@ std::string NodeId::hex() const {
 
 std::string NodeId::short_hex() const { return hex().substr(0, 8); }
 
-std::uint64_t NodeId::hash() const {
-  // Ids are random: fold the two halves.
-  std::uint64_t a = 0, b = 0;
-  for (std::size_t i = 0; i < 8; ++i) {
-    a = (a << 8) | bytes_[i];
-    b = (b << 8) | bytes_[8 + i];
-  }
-  return a ^ (b * 0x9e3779b97f4a7c15ULL);
-}
-
 }  // namespace rollcall::membership

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <string>
@@ -29,9 +30,24 @@ class NodeId {
   std::string hex() const;        // 32 lowercase hex digits
   std::string short_hex() const;  // first 8 hex digits, for display
 
-  std::uint64_t hash() const;
+  // Ids are random: fold the two big-endian halves. Inline: every table lookup hashes an id.
+  std::uint64_t hash() const {
+    std::uint64_t a = 0, b = 0;
+    for (std::size_t i = 0; i < 8; ++i) {
+      a = (a << 8) | bytes_[i];
+      b = (b << 8) | bytes_[8 + i];
+    }
+    return a ^ (b * 0x9e3779b97f4a7c15ULL);
+  }
 
   friend constexpr auto operator<=>(const NodeId&, const NodeId&) = default;
+  // Two word compares instead of a memcmp call (same meaning as the defaulted comparison).
+  friend bool operator==(const NodeId& x, const NodeId& y) {
+    std::uint64_t a[2], b[2];
+    std::memcpy(a, x.bytes_.data(), kSize);
+    std::memcpy(b, y.bytes_.data(), kSize);
+    return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
+  }
 
  private:
   Bytes bytes_{};

@@ -56,6 +56,8 @@ std::vector<std::size_t> Runner::rejoin_peers(std::size_t i) {
 }
 
 void Runner::schedule_starts() {
+  std::shared_ptr<const std::vector<gossip::wire::MemberUpdate>> known;
+  if (sc_.start.warm) known = std::make_shared<const std::vector<gossip::wire::MemberUpdate>>(world_->alive_claims());
   for (std::size_t i = 0; i < n_; ++i) {
     SimNode& node = world_->node(i);
     if (sc_.workload.publish_state) {
@@ -80,11 +82,13 @@ void Runner::schedule_starts() {
     Duration offset{};
     if (!seed && sc_.start.spread > Duration::zero())
       offset = Duration{static_cast<Duration::rep>(rng_.below(static_cast<std::uint64_t>(sc_.start.spread.count())))};
-    world_->at(Instant{} + offset, [this, i] {
+    world_->at(Instant{} + offset, [this, i, known] {
       std::vector<std::size_t> via;
-      for (auto s : seeds_)
-        if (s != i) via.push_back(s);
-      world_->start(i, via);
+      if (!known)
+        for (auto s : seeds_)
+          if (s != i) via.push_back(s);
+      world_->start(i, via, known ? std::span<const gossip::wire::MemberUpdate>(*known)
+                                  : std::span<const gossip::wire::MemberUpdate>{});
       if (!started_[i]) {
         started_[i] = 1;
         ++started_count_;

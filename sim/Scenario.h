@@ -32,6 +32,10 @@ struct Scenario {
     std::size_t seeds = 1;
     // Node starts are spread uniformly over this window (0: all at once). Default 1 s.
     membership::Duration spread = std::chrono::seconds(1);
+    // Warm start: every node starts already knowing every other node alive (a snapshot of a
+    // converged cluster, as after a finished bootstrap) and joins nobody; for long steady-state
+    // runs where the join storm is not what is measured. Default false.
+    bool warm = false;
   } start;
 
   struct Workload {

@@ -358,7 +358,8 @@ ScenarioLoader::Result ScenarioLoader::parse(std::string_view text, std::string_
   }
   if (const auto* t = r.table(root, "", "network")) read_network(r, *t, s.network);
   if (const auto* t = r.table(root, "", "start")) {
-    r.known(*t, "start", {"seeds", "spread"});
+    r.known(*t, "start", {"seeds", "spread", "warm"});
+    r.boolean(*t, "start", "warm", s.start.warm);
     r.integer(*t, "start", "seeds", s.start.seeds, 1, 100'000);
     r.duration(*t, "start", "spread", s.start.spread, std::chrono::hours(1));
   }

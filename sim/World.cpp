@@ -76,7 +76,17 @@ gossip::Engine* World::make_engine(SimNode& n) {
   return n.engine.get();
 }
 
-void World::start(std::size_t i, const std::vector<std::size_t>& seeds) {
+std::vector<gossip::wire::MemberUpdate> World::alive_claims() const {
+  std::vector<gossip::wire::MemberUpdate> out;
+  out.reserve(nodes_.size());
+  for (const auto& n : nodes_)
+    out.push_back(gossip::wire::MemberUpdate{n->id, n->name, n->address, membership::Incarnation{n->generation, 0},
+                                             membership::MemberState::alive, n->id});
+  return out;
+}
+
+void World::start(std::size_t i, const std::vector<std::size_t>& seeds,
+                  std::span<const gossip::wire::MemberUpdate> known) {
   SimNode& n = *nodes_[i];
   if (n.up) return;
   ++n.epoch;
@@ -84,6 +94,7 @@ void World::start(std::size_t i, const std::vector<std::size_t>& seeds) {
   n.up = true;
   n.engine->restore_local(n.saved_version, n.saved_entries, now_);
   n.engine->restore_cluster_items(n.saved_items, now_);
+  if (!known.empty()) n.engine->restore_members(known, now_);
   n.engine->start(now_);
   for (auto& h : lifecycle_hooks_) h(i, true, now_);
   std::vector<Address> addrs;
@@ -288,6 +299,12 @@ void World::drain(std::size_t i) {
       for (auto& h : hooks_) h(i, ev, now_);
   }
   out.clear();
+  // A burst (a warm start's N member events, a join's N updates) must not stay allocated in every
+  // engine's outbox for the rest of the run: at 10,000 nodes that is ~100 bytes per node pair.
+  constexpr std::size_t kKeep = 256;
+  if (out.events.capacity() > kKeep) decltype(out.events)().swap(out.events);
+  if (out.datagrams.capacity() > kKeep) decltype(out.datagrams)().swap(out.datagrams);
+  if (out.timers.capacity() > kKeep) decltype(out.timers)().swap(out.timers);
 }
 
 void World::release(const SimEvent& e) {

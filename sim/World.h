@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -56,8 +57,12 @@ class World {
   std::optional<std::size_t> index_of(const NodeId& id) const;
 
   // --- node lifecycle and faults (all take effect at now()) ---
-  // Starts node i and joins it through `seeds` (indices).
-  void start(std::size_t i, const std::vector<std::size_t>& seeds);
+  // Starts node i and joins it through `seeds` (indices). `known`: members it starts with
+  // (Engine::restore_members; a warm start), usually empty.
+  void start(std::size_t i, const std::vector<std::size_t>& seeds,
+             std::span<const gossip::wire::MemberUpdate> known = {});
+  // Every node's alive claim at its current generation (the input of a warm start).
+  std::vector<gossip::wire::MemberUpdate> alive_claims() const;
   void leave(std::size_t i);
   void crash(std::size_t i);                                           // stops; state kept for restart
   void restart(std::size_t i, const std::vector<std::size_t>& seeds);  // new generation, same id

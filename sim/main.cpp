@@ -72,7 +72,7 @@ int bench(std::size_t nodes, const std::string& warmup, const std::string& durat
 
 int main(int argc, char** argv) {
   CLI::App app{"rollcall-sim: the real gossip engine on thousands of simulated nodes, in virtual time"};
-  std::string scenario_path, out_dir, duration, warmup, encrypt, state;
+  std::string scenario_path, out_dir, duration, warmup, encrypt, state, warm;
   std::size_t nodes = 0;
   std::uint64_t seed = 1;
   bool quiet = false, throughput = false;
@@ -84,6 +84,8 @@ int main(int argc, char** argv) {
   app.add_option("--encrypt", encrypt, "on|off: override the scenario's encryption setting")
       ->check(CLI::IsMember({"on", "off"}));
   app.add_option("--state", state, "on|off: override [workload] publish_state (off saves ~1 KB per node pair)")
+      ->check(CLI::IsMember({"on", "off"}));
+  app.add_option("--warm", warm, "on|off: override [start] warm (nodes start knowing every node alive)")
       ->check(CLI::IsMember({"on", "off"}));
   app.add_flag("--quiet", quiet, "no progress line");
   app.add_flag("--bench-throughput", throughput, "measure simulated messages per wall/CPU second (steady state)");
@@ -102,6 +104,7 @@ int main(int argc, char** argv) {
   }
   sim::Scenario sc = std::get<sim::Scenario>(std::move(loaded));
   if (!state.empty()) sc.workload.publish_state = state == "on";
+  if (!warm.empty()) sc.start.warm = warm == "on";
   sim::Runner::Options opt;
   opt.nodes = nodes;
   opt.seed = seed;

@@ -1,6 +1,8 @@
 // The dissemination queue: coalescing, least-sent first, retirement, bound, fairness, priority.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "gossip/BroadcastQueue.h"
 
 namespace rollcall::gossip {
@@ -88,6 +90,26 @@ TEST(BroadcastQueue, ItemsThatDoNotFitStayQueued) {
   auto tags = take_all(q, 10, 100);
   EXPECT_EQ(tags, std::vector<std::uint8_t>{2});
   EXPECT_TRUE(q.contains("big"));
+}
+
+TEST(BroadcastQueue, StructuredKeysCoalescePerSubjectAndEntry) {
+  BroadcastQueue q(100);
+  const auto a = membership::NodeId::from_words(1, 1), b = membership::NodeId::from_words(1, 2);
+  q.push(BroadcastQueue::member_key(a), a, bytes(1));
+  q.push(BroadcastQueue::member_key(a), a, bytes(2));  // replaces a's older claim
+  q.push(BroadcastQueue::member_key(b), b, bytes(3));
+  q.push(BroadcastQueue::state_key(a, "server"), a, bytes(4), BroadcastQueue::Tier::state);
+  q.push(BroadcastQueue::state_key(a, "component/web"), a, bytes(5), BroadcastQueue::Tier::state);
+  q.push(BroadcastQueue::state_key(a, "server"), a, bytes(6), BroadcastQueue::Tier::state);  // replaces 4
+  q.push(BroadcastQueue::cluster_key("config"), membership::NodeId{}, bytes(7), BroadcastQueue::Tier::state);
+  EXPECT_EQ(q.size(), 5u);
+  EXPECT_TRUE(q.contains(BroadcastQueue::member_key(a)));
+  EXPECT_FALSE(q.contains(BroadcastQueue::member_key(membership::NodeId::from_words(1, 3))));
+  q.erase(BroadcastQueue::member_key(b));
+  EXPECT_FALSE(q.contains(BroadcastQueue::member_key(b)));
+  const auto got = take_all(q, 10);
+  EXPECT_EQ(std::multiset<std::uint8_t>(got.begin(), got.end()), (std::multiset<std::uint8_t>{2, 5, 6, 7}));
+  EXPECT_EQ(got.front(), 2);  // membership before state
 }
 
 }  // namespace
