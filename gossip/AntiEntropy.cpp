@@ -39,6 +39,14 @@ void AntiEntropy::push_pull(const Address& peer, PendingStream::Kind kind, Insta
   ctx_.metrics.push_pulls++;
 }
 
+void AntiEntropy::repair(const Address& peer, const NodeId& unknown, Instant now) {
+  if (ctx_.stopped || ctx_.leaving || peer == ctx_.self.address || ctx_.members->removed(unknown, {0, 0})) return;
+  if (last_repair_ && now - *last_repair_ < ctx_.cfg.probe_interval) return;
+  last_repair_ = now;
+  ctx_.metrics.repair_pulls++;
+  push_pull(peer, PendingStream::Kind::reconnect, now);
+}
+
 wire::PushPullRequest AntiEntropy::make_request(bool join) const {
   wire::PushPullRequest r;
   r.join = join;

@@ -19,6 +19,10 @@ class AntiEntropy {
   void on_tick(Instant now);
   // Opens a push-pull with `peer` (join: ask for everything).
   void push_pull(const Address& peer, PendingStream::Kind kind, Instant now);
+  // `peer` told us about `unknown`, a member missing from our table (we missed its alive rumor):
+  // a full push-pull with `peer` fills the gap. At most one per probe_interval; never for members
+  // under a removal tombstone.
+  void repair(const Address& peer, const NodeId& unknown, Instant now);
 
   void on_stream(std::uint64_t conn, const Address& from, std::span<const std::uint8_t> bytes, Instant now);
   void on_stream_reply(std::uint64_t id, std::span<const std::uint8_t> bytes, Instant now);
@@ -50,6 +54,7 @@ class AntiEntropy {
 
  private:
   Context& ctx_;
+  std::optional<Instant> last_repair_;
   bool joined_ = false;         // some exchange completed, or a member contacted us
   bool join_reported_ = false;  // join_completed emitted once
   // Per owner, the version up to which we hold *everything* (raised only by complete anti-entropy

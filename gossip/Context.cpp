@@ -51,6 +51,7 @@ Bytes Context::seal_stream(const wire::Message& m) {
 }
 
 void Context::broadcast_member(const wire::MemberUpdate& u, bool priority) {
+  ++news;
   auto bytes = wire::encode_message(wire::Message{u});
   bytes.shrink_to_fit();  // queued for many gossip rounds: keep only what it needs
   queue.push(BroadcastQueue::member_key(u.id), u.id, std::move(bytes),
@@ -59,6 +60,7 @@ void Context::broadcast_member(const wire::MemberUpdate& u, bool priority) {
 
 void Context::broadcast_state(const NodeId& owner, const membership::StateEntry& e) {
   if (is_lazy_key(e.key)) return;
+  ++news;
   wire::StateDelta d{owner, {e}};
   auto bytes = wire::encode_message(wire::Message{std::move(d)});
   // Too large for one datagram: anti-entropy carries it.
@@ -68,6 +70,7 @@ void Context::broadcast_state(const NodeId& owner, const membership::StateEntry&
 }
 
 void Context::broadcast_cluster(const membership::ClusterItem& item) {
+  ++news;
   auto bytes = wire::encode_message(wire::Message{wire::ClusterItemMsg{item}});
   if (bytes.size() + 8 > plaintext_limit()) return;
   bytes.shrink_to_fit();

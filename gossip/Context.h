@@ -41,7 +41,8 @@ struct Identity {
 
 // A stream exchange we opened and await an answer for.
 struct PendingStream {
-  enum class Kind : std::uint8_t { join, push_pull, reconnect, fallback_ping, state_push };
+  // sync_probe: hash-first push-pull, summaries only (ADR 0005).
+  enum class Kind : std::uint8_t { join, push_pull, reconnect, fallback_ping, state_push, sync_probe };
   Kind kind = Kind::push_pull;
   Address peer;
   std::uint32_t probe_seq = 0;  // fallback_ping only
@@ -67,6 +68,7 @@ struct Context {
   std::uint32_t next_seq = 1;
   std::uint64_t next_stream_id = 1;
   std::uint64_t local_version = 0;  // our own state version counter (persisted by the driver)
+  std::uint64_t news = 0;           // bumped by every broadcast_* call: the engine sends fresh news at once
   std::unordered_map<std::uint64_t, PendingStream> pending_streams;  // bounded by stream timeouts
   // Members that became dead or left, in time order, for O(1) reaping after dead_retention.
   std::deque<std::pair<Instant, NodeId>> graveyard;

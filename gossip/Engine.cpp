@@ -74,6 +74,7 @@ void Engine::start(Instant now) {
 void Engine::join(std::span<const Address> seeds, Instant now) {
   if (!ctx_.started) start(now);
   join_leave_->join(seeds, now);
+  push_news(now);
 }
 
 void Engine::leave(Instant now) { join_leave_->leave(now); }
@@ -98,6 +99,7 @@ void Engine::on_packet(const Address& from, std::span<const std::uint8_t> bytes,
     return;
   }
   for (const auto& m : decoded.messages) dispatch(m, from, now);
+  push_news(now);
 }
 
 void Engine::dispatch(const wire::Message& msg, const Address& from, Instant now) {
@@ -105,6 +107,7 @@ void Engine::dispatch(const wire::Message& msg, const Address& from, Instant now
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, wire::Ping>) {
+          if (!m.source.is_nil() && !ctx_.table.find(m.source)) anti_entropy_->repair(m.source_addr, m.source, now);
           probe_->on_ping(m, from, now);
         } else if constexpr (std::is_same_v<T, wire::PingReq>) {
           probe_->on_ping_req(m, from, now);
@@ -115,6 +118,8 @@ void Engine::dispatch(const wire::Message& msg, const Address& from, Instant now
         } else if constexpr (std::is_same_v<T, wire::MemberUpdate>) {
           members_->on_update(m, now);
         } else if constexpr (std::is_same_v<T, wire::StateDelta>) {
+          // State of a member we never heard of: we missed its alive rumor (a join storm's tail).
+          if (m.owner != ctx_.self.id && !ctx_.table.find(m.owner)) anti_entropy_->repair(from, m.owner, now);
           anti_entropy_->apply_delta(m, now);
         } else if constexpr (std::is_same_v<T, wire::ClusterItemMsg>) {
           anti_entropy_->apply_item(m.item, now);
@@ -145,13 +150,8 @@ void Engine::on_timer(const Timer& t, Instant now) {
           members_->on_suspicion_timer(tm, now);
         } else if constexpr (std::is_same_v<T, timer::GossipTick>) {
           ctx_.arm(now + ctx_.cfg.gossip_interval, timer::GossipTick{});
-          if (ctx_.queue.empty()) return;
-          // Gossip to live members, and to the recently dead (so a falsely dead node learns it fast).
-          const Duration to_dead = ctx_.cfg.probe_interval * 30;
-          auto peers = ctx_.table.random_members(ctx_.cfg.gossip_fanout, ctx_.rng, [&](const Member& m) {
-            return membership::is_live(m.state) || (m.state == MemberState::dead && now - m.state_since < to_dead);
-          });
-          for (const auto& id : peers) ctx_.send(ctx_.table.find(id)->address, {});
+          gossip_round(now);
+          news_pushed_ = ctx_.news;  // this round carried everything queued so far
         } else if constexpr (std::is_same_v<T, timer::PushPullTick>) {
           anti_entropy_->on_tick(now);
         } else if constexpr (std::is_same_v<T, timer::ReconnectTick>) {
@@ -163,14 +163,37 @@ void Engine::on_timer(const Timer& t, Instant now) {
         }
       },
       t);
+  push_news(now);
+}
+
+std::size_t Engine::gossip_round(Instant now) {
+  if (ctx_.queue.empty() || ctx_.stopped) return 0;
+  // Gossip to live members, and to the recently dead (so a falsely dead node learns it fast).
+  const Duration to_dead = ctx_.cfg.probe_interval * 30;
+  auto peers = ctx_.table.random_members(ctx_.cfg.gossip_fanout, ctx_.rng, [&](const Member& m) {
+    return membership::is_live(m.state) || (m.state == MemberState::dead && now - m.state_since < to_dead);
+  });
+  for (const auto& id : peers) ctx_.send(ctx_.table.find(id)->address, {});
+  return peers.size();
+}
+
+void Engine::push_news(Instant now) {
+  if (ctx_.news == news_pushed_ || !ctx_.started || ctx_.stopped) return;
+  if (last_eager_ && now - *last_eager_ < ctx_.cfg.gossip_interval) return;  // the next tick carries it
+  news_pushed_ = ctx_.news;
+  if (gossip_round(now) == 0) return;  // nobody to tell yet: the budget stays unused
+  last_eager_ = now;
+  ctx_.metrics.eager_rounds++;
 }
 
 void Engine::on_stream(std::uint64_t conn, const Address& from, std::span<const std::uint8_t> bytes, Instant now) {
   anti_entropy_->on_stream(conn, from, bytes, now);
+  push_news(now);
 }
 
 void Engine::on_stream_reply(std::uint64_t id, std::span<const std::uint8_t> bytes, Instant now) {
   anti_entropy_->on_stream_reply(id, bytes, now);
+  push_news(now);
 }
 
 void Engine::on_stream_failed(std::uint64_t id, Instant now) { anti_entropy_->on_stream_failed(id, now); }
@@ -180,17 +203,20 @@ void Engine::write_local(membership::StateEntry e, Instant now) { ctx_.write_loc
 void Engine::set_local(const std::string& key, membership::StateValue value, Instant now) {
   if (const auto* cur = ctx_.store.find(ctx_.self.id, key); cur && cur->entry.value == value) return;
   write_local(membership::StateEntry{key, 0, std::move(value)}, now);
+  push_news(now);
 }
 
 void Engine::erase_local(const std::string& key, Instant now) {
   const auto* cur = ctx_.store.find(ctx_.self.id, key);
   if (!cur || cur->entry.deleted()) return;
   write_local(membership::StateEntry{key, 0, std::monostate{}}, now);
+  push_news(now);
 }
 
 membership::ClusterItem Engine::write_cluster(const std::string& key, membership::ClusterValue value, Instant now) {
   membership::ClusterItem item{key, ctx_.items.max_lamport() + 1, ctx_.self.id, std::move(value)};
   anti_entropy_->apply_item(item, now);
+  push_news(now);
   return item;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -91,12 +92,20 @@ class Engine {
  private:
   void dispatch(const wire::Message& m, const Address& from, Instant now);
   void write_local(membership::StateEntry e, Instant now);
+  // One gossip round: the queued updates to gossip_fanout random live (or recently dead) members.
+  std::size_t gossip_round(Instant now);  // returns the number of peers sent to
+  // Eager push: called after every input; if it queued news (ctx_.news moved), send a gossip round
+  // now instead of at the next tick. Bounded: at most one eager round per gossip_interval, so the
+  // packet rate at most doubles while news flows (join storms); bursts of writes coalesce.
+  void push_news(Instant now);
 
   Context ctx_;
   std::unique_ptr<ProbeCycle> probe_;
   std::unique_ptr<MemberProtocol> members_;
   std::unique_ptr<AntiEntropy> anti_entropy_;
   std::unique_ptr<JoinLeave> join_leave_;
+  std::uint64_t news_pushed_ = 0;  // ctx_.news at the last eager check
+  std::optional<Instant> last_eager_;
 };
 
 }  // namespace rollcall::gossip

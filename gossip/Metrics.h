@@ -22,6 +22,9 @@ struct Metrics {
   std::uint64_t push_pulls = 0, push_pull_failures = 0;
   std::uint64_t broadcasts_dropped = 0;  // (gauge-like) items dropped because the queue was full
   std::uint64_t state_entries_applied = 0;
+  std::uint64_t eager_rounds = 0;        // gossip rounds sent at once for fresh news (not on the tick)
+  std::uint64_t push_pulls_in_sync = 0;  // hash-first exchanges that found the peer identical (ADR 0005)
+  std::uint64_t repair_pulls = 0;        // push-pulls opened because a peer spoke of a member we lacked
 };
 
 }  // namespace rollcall::gossip
