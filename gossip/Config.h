@@ -38,7 +38,7 @@ struct Config {
   // independent confirmations (K = max(0, min(suspicion_mult - 2, N - 2)) expected). Default 6.
   // Range 1 .. 20.
   double suspicion_max_mult = 6.0;
-  // lambda: each update is retransmitted lambda x ceil(log10(N + 1)) times. Default 4. Range 1 .. 16.
+  // lambda: each update is retransmitted lambda x max(2, ceil(log10(N + 1))) times. Default 4. Range 1 .. 16.
   std::uint32_t retransmit_mult = 4;
   // Upper bound of the local health multiplier (Lifeguard awareness). Default 8. Range 0 .. 16.
   std::uint32_t awareness_max = 8;

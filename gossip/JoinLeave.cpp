@@ -46,11 +46,16 @@ void JoinLeave::on_leave_done(Instant now) {
 
 void JoinLeave::on_reconnect_tick(Instant now) {
   if (ctx_.stopped) return;
-  ctx_.arm(now + ctx_.cfg.reconnect_interval, timer::ReconnectTick{});
-  if (ctx_.leaving) return;
-  ++reconnect_round_;
   // Seeds are retried while we know fewer live peers than seeds (isolated, or never joined).
   const std::size_t live_peers = ctx_.table.live_count() - 1;
+  // Isolated (every peer we know is dead, say after our own link was down): nobody probes or
+  // gossips to us, so waiting a whole reconnect interval would keep us out that long after the
+  // network returns. Retry every probe interval until one exchange succeeds.
+  const bool isolated = live_peers == 0 && ctx_.table.size() > 1;
+  ctx_.arm(now + (isolated ? std::min(ctx_.cfg.reconnect_interval, ctx_.cfg.probe_interval) : ctx_.cfg.reconnect_interval),
+           timer::ReconnectTick{});
+  if (ctx_.leaving) return;
+  ++reconnect_round_;
   const bool try_seed = !seeds_.empty() && (live_peers < seeds_.size() || !ctx_.anti_entropy->joined()) &&
                         (reconnect_round_ % 2 == 1);
   if (try_seed) {

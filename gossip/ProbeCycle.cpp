@@ -99,7 +99,17 @@ void ProbeCycle::finish_failure(Instant now) {
 void ProbeCycle::on_ping(const wire::Ping& p, const Address& from, Instant now) {
   if (ctx_.stopped) return;
   if (!p.target.is_nil() && p.target != ctx_.self.id) return;  // meant for a previous owner of this address
-  if (Member* m = ctx_.table.find(p.source)) m->last_heard = now;
+  Member* m = ctx_.table.find(p.source);
+  if (m) m->last_heard = now;
+  if (m && (m->state == MemberState::suspect || m->state == MemberState::dead)) {
+    // The prober is doubted here (suspect, or dead after a cut it never heard about): the ack
+    // carries that verdict so it refutes now, not when a rumor or a push-pull happens to reach it.
+    const wire::Message msgs[] = {wire::Ack{p.seq, ctx_.self.id},
+                                  wire::MemberUpdate{m->id, m->name, m->address, m->incarnation, m->state,
+                                                     ctx_.self.id}};
+    ctx_.send(from, msgs);
+    return;
+  }
   const wire::Message msgs[] = {wire::Ack{p.seq, ctx_.self.id}};
   ctx_.send(from, msgs);
 }

@@ -63,8 +63,10 @@ Work make_work(const Member& m, const TableInput& in) {
   }
   if (m.rtt > Duration::zero()) row.rtt_ms = static_cast<double>(m.rtt.count()) / 1000.0;
   w.recent_suspicions = m.recent_suspicions;
-  // Degraded: suspected (and refuted) lately; the memory fades after kSuspicionMemory.
-  row.degraded = m.recent_suspicions > 0 && m.state == MemberState::alive && in.now - m.last_suspected < kSuspicionMemory;
+  // Degraded: suspected (and refuted) lately, so alive or suspect right now; the memory fades after
+  // kSuspicionMemory. A lossy server shows as degraded instead of flickering alive/suspect.
+  row.degraded = m.recent_suspicions > 0 && (m.state == MemberState::alive || m.state == MemberState::suspect) &&
+                 in.now - m.last_suspected < kSuspicionMemory;
 
   w.entries = in.store.owner(m.id);
   if (const auto* info = value_of<ServerInfo>(w.entries, std::string(StateKeys::kServer))) {
@@ -149,7 +151,10 @@ void derive_state_warnings(Work& w) {
     case MemberState::alive:
       if (w.row.degraded) w.row.warnings.push_back(WarningCatalog::server_degraded(named, w.recent_suspicions));
       break;
-    case MemberState::suspect: w.row.warnings.push_back(WarningCatalog::server_suspect(named, addr)); break;
+    case MemberState::suspect:
+      w.row.warnings.push_back(WarningCatalog::server_suspect(named, addr));
+      if (w.row.degraded) w.row.warnings.push_back(WarningCatalog::server_degraded(named, w.recent_suspicions));
+      break;
     case MemberState::dead: w.row.warnings.push_back(WarningCatalog::server_unreachable(named, addr)); break;
     case MemberState::left: w.row.warnings.push_back(WarningCatalog::server_left(named)); break;
   }

@@ -130,7 +130,8 @@ json to_json(const m::Member& member, m::Instant now) {
               {"last_heard_ms", heard < 0 ? 0 : heard},
               {"rtt_ms", member.rtt > m::Duration::zero() ? json(static_cast<double>(member.rtt.count()) / 1000.0)
                                                           : json(nullptr)},
-              {"degraded", member.recent_suspicions > 0 && member.state == m::MemberState::alive}};
+              {"degraded", member.recent_suspicions > 0 &&
+                               (member.state == m::MemberState::alive || member.state == m::MemberState::suspect)}};
 }
 
 }  // namespace rollcall::daemon::api

@@ -291,6 +291,60 @@ TEST_F(EngineStep, PingToASuspectCarriesTheSuspicionBuddySystem) {
   FAIL() << "the suspect was never probed";
 }
 
+TEST_F(EngineStep, AckToADoubtedProberCarriesTheVerdictSoItRefutes) {
+  started();
+  // C is dead here (say its ingress was cut long enough); it does not know. Its next ping to us
+  // must come back with the verdict, and C, given that, refutes at once.
+  engine.on_packet(kB.addr, packet({wire::MemberUpdate{kC.id, kC.name, kC.addr, {1, 0}, MemberState::dead, kB.id}}), now);
+  ASSERT_EQ(engine.members().find(kC.id)->state, MemberState::dead);
+  engine.outbox().clear();
+  engine.on_packet(kC.addr, packet({wire::Ping{5, kSelf, kC.id, kC.addr}}), now);
+  ASSERT_EQ(engine.outbox().datagrams.size(), 1u);
+  auto msgs = decode(engine.outbox().datagrams[0].bytes);
+  ASSERT_EQ(all_of<wire::Ack>(msgs).size(), 1u);
+  auto verdicts = all_of<wire::MemberUpdate>(msgs);
+  ASSERT_FALSE(verdicts.empty());
+  EXPECT_EQ(verdicts[0].id, kC.id);
+  EXPECT_EQ(verdicts[0].state, MemberState::dead);
+  EXPECT_EQ(verdicts[0].incarnation, (Incarnation{1, 0}));
+
+  // The doubted side: an ack carrying "you are dead" makes it refute.
+  engine.outbox().clear();
+  engine.on_packet(kB.addr, packet({wire::Ack{1, kB.id}, wire::MemberUpdate{kSelf, "a", kSelfAddr, {1, 0},
+                                                                             MemberState::dead, kB.id}}),
+                   now);
+  EXPECT_EQ(engine.incarnation(), (Incarnation{1, 1}));
+
+  // A prober in good standing gets no verdict about itself (the ack may piggyback other news).
+  engine.outbox().clear();
+  engine.on_packet(kB.addr, packet({wire::Ping{6, kSelf, kB.id, kB.addr}}), now);
+  ASSERT_EQ(engine.outbox().datagrams.size(), 1u);
+  for (const auto& u : all_of<wire::MemberUpdate>(decode(engine.outbox().datagrams[0].bytes)))
+    if (u.id == kB.id) {
+      EXPECT_EQ(u.state, MemberState::alive) << "B is alive here: no verdict against it";
+    }
+}
+
+TEST_F(EngineStep, AnIsolatedNodeRetriesEveryProbeIntervalOthersEveryReconnectInterval) {
+  started();
+  const Config cfg = Config::lan();
+  ASSERT_LT(cfg.probe_interval, cfg.reconnect_interval);
+  auto next_reconnect = [&] {
+    engine.outbox().clear();
+    engine.on_timer(timer::ReconnectTick{}, now);
+    auto t = timer_of<timer::ReconnectTick>();
+    EXPECT_TRUE(t);
+    return t ? t->at - now : membership::Duration::zero();
+  };
+  EXPECT_EQ(next_reconnect(), cfg.reconnect_interval) << "B and C alive: the normal pace";
+  engine.on_packet(kB.addr, packet({wire::MemberUpdate{kC.id, kC.name, kC.addr, {1, 0}, MemberState::dead, kB.id}}), now);
+  EXPECT_EQ(next_reconnect(), cfg.reconnect_interval) << "B still alive";
+  engine.on_packet(kC.addr, packet({wire::MemberUpdate{kB.id, kB.name, kB.addr, {1, 0}, MemberState::dead, kC.id}}), now);
+  ASSERT_EQ(engine.members().find(kB.id)->state, MemberState::dead);
+  EXPECT_EQ(next_reconnect(), cfg.probe_interval) << "everyone else dead: retry fast";
+  EXPECT_FALSE(engine.outbox().streams.empty()) << "and each retry opens a push-pull to a dead member";
+}
+
 TEST_F(EngineStep, NoDatagramEverExceedsTheMtu) {
   started();
   for (int i = 0; i < 300; ++i)

@@ -11,10 +11,10 @@ namespace {
 using namespace std::chrono_literals;
 using membership::Duration;
 
-TEST(Formulas, RetransmitLimitIsLambdaTimesCeilLog10) {
+TEST(Formulas, RetransmitLimitIsLambdaTimesCeilLog10FlooredAtTwo) {
   struct Row { std::uint32_t lambda; std::size_t n; std::uint32_t want; };
-  const Row rows[] = {{4, 1, 4}, {4, 9, 4}, {4, 10, 8}, {4, 20, 8}, {4, 99, 8}, {4, 100, 12}, {4, 1000, 16},
-                      {4, 10000, 20}, {3, 50, 6}, {1, 0, 1}};
+  const Row rows[] = {{4, 1, 8}, {4, 9, 8}, {4, 10, 8}, {4, 20, 8}, {4, 99, 8}, {4, 100, 12}, {4, 1000, 16},
+                      {4, 10000, 20}, {3, 50, 6}, {1, 0, 2}};
   for (const auto& r : rows) EXPECT_EQ(formulas::retransmit_limit(r.lambda, r.n), r.want) << r.lambda << " " << r.n;
 }
 

@@ -199,7 +199,16 @@ TEST(TableStatus, ServerLivenessWarnings) {
   EXPECT_EQ(t.server_count, 5u);
   EXPECT_EQ(t.servers_alive, 3u);  // alive + suspect
   EXPECT_EQ(t.status, Health::error);
-  // A suspect is not "degraded" (it has its own warning), and recovery clears both.
+  EXPECT_FALSE(row(t, s)->degraded);  // a first suspicion: only the suspect warning
+  // Suspected again while it has recent suspicions (a lossy server): it stays degraded, so its row
+  // does not flicker between "degraded" and "suspect".
+  v.member(g)->state = MemberState::suspect;
+  auto tg = v.table(1000);
+  EXPECT_TRUE(row(tg, g)->degraded);
+  EXPECT_EQ(count_code(row(tg, g)->warnings, WC::kServerDegraded), 1);
+  EXPECT_EQ(count_code(row(tg, g)->warnings, WC::kServerSuspect), 1);
+  v.member(g)->state = MemberState::alive;
+  // Recovery clears both.
   v.member(s)->state = MemberState::alive;
   v.member(g)->recent_suspicions = 0;
   auto t2 = v.table(1000);
