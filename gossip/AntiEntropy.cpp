@@ -26,15 +26,21 @@ void AntiEntropy::on_tick(Instant now) {
   if (ctx_.leaving) return;
   auto peers = ctx_.table.random_members(1, ctx_.rng, [](const Member& m) { return m.state == MemberState::alive; });
   if (peers.empty()) return;
-  push_pull(ctx_.table.find(peers.front())->address, PendingStream::Kind::push_pull, now);
+  // Hash-first (ADR 0005): only our summary hashes; the full exchange follows only if they differ.
+  wire::PushPullRequest probe;
+  probe.summary = SyncSummary::of(ctx_).to_wire();
+  open_request(ctx_.table.find(peers.front())->address, PendingStream::Kind::sync_probe, std::move(probe));
 }
 
 void AntiEntropy::push_pull(const Address& peer, PendingStream::Kind kind, Instant now) {
   (void)now;
+  open_request(peer, kind, make_request(kind == PendingStream::Kind::join));
+}
+
+void AntiEntropy::open_request(const Address& peer, PendingStream::Kind kind, wire::PushPullRequest req) {
   if (ctx_.stopped || peer == ctx_.self.address) return;
   const auto id = ctx_.next_stream_id++;
-  ctx_.out.streams.push_back(
-      StreamOpen{id, peer, ctx_.seal_stream(make_request(kind == PendingStream::Kind::join)), true, ctx_.cfg.stream_timeout});
+  ctx_.out.streams.push_back(StreamOpen{id, peer, ctx_.seal_stream(req), true, ctx_.cfg.stream_timeout});
   ctx_.pending_streams[id] = PendingStream{kind, peer, 0};
   ctx_.metrics.push_pulls++;
 }
@@ -47,12 +53,13 @@ void AntiEntropy::repair(const Address& peer, const NodeId& unknown, Instant now
   push_pull(peer, PendingStream::Kind::reconnect, now);
 }
 
-wire::PushPullRequest AntiEntropy::make_request(bool join) const {
+wire::PushPullRequest AntiEntropy::make_request(bool join, bool with_members, std::optional<SyncSummary> summary) const {
   wire::PushPullRequest r;
   r.join = join;
-  r.members = member_list();
+  if (with_members || !summary) r.members = member_list();
   r.digest = digest();
   r.cluster_digest = cluster_digest();
+  if (summary) r.summary = summary->to_wire();
   return r;
 }
 
@@ -139,14 +146,7 @@ void AntiEntropy::on_stream(std::uint64_t conn, const Address& from, std::span<c
   for (auto& msg : *msgs) {
     if (auto* req = std::get_if<wire::PushPullRequest>(&msg)) {
       joined_ = true;  // a member reached us: we are part of a cluster, whatever our seeds did
-      merge_members(req->members, now);
-      wire::PushPullResponse resp;
-      resp.members = member_list();
-      resp.deltas = deltas_for(req->digest);
-      resp.cluster_items = items_for(req->cluster_digest);
-      resp.digest = digest();
-      resp.cluster_digest = cluster_digest();
-      ctx_.out.replies.push_back(StreamReply{conn, ctx_.seal_stream(resp)});
+      answer(conn, *req, now);
       return;
     }
     if (auto* push = std::get_if<wire::StatePush>(&msg)) {
@@ -161,6 +161,30 @@ void AntiEntropy::on_stream(std::uint64_t conn, const Address& from, std::span<c
       return;
     }
   }
+}
+
+void AntiEntropy::answer(std::uint64_t conn, const wire::PushPullRequest& req, Instant now) {
+  const auto theirs = SyncSummary::from_wire(req.summary);
+  wire::PushPullResponse resp;
+  if (theirs && req.digest.empty() && !req.join) {
+    // Hash-first probe (ADR 0005): answer with our summary only; the prober decides.
+    const auto mine = SyncSummary::of(ctx_);
+    if (mine == *theirs) ctx_.metrics.push_pulls_in_sync++;
+    resp.summary = mine.to_wire();
+    ctx_.out.replies.push_back(StreamReply{conn, ctx_.seal_stream(resp)});
+    return;
+  }
+  std::optional<SyncSummary> before;
+  if (theirs) before = SyncSummary::of(ctx_);
+  merge_members(req.members, now);
+  // Member lists equal by hash are not sent back (the requester left its own out for that reason).
+  if (!before || before->members != theirs->members) resp.members = member_list();
+  resp.deltas = deltas_for(req.digest);
+  resp.cluster_items = items_for(req.cluster_digest);
+  resp.digest = digest();
+  resp.cluster_digest = cluster_digest();
+  if (theirs) resp.summary = SyncSummary::of(ctx_).to_wire();
+  ctx_.out.replies.push_back(StreamReply{conn, ctx_.seal_stream(resp)});
 }
 
 void AntiEntropy::on_stream_reply(std::uint64_t id, std::span<const std::uint8_t> bytes, Instant now) {
@@ -181,6 +205,22 @@ void AntiEntropy::on_stream_reply(std::uint64_t id, std::span<const std::uint8_t
     }
     auto* resp = std::get_if<wire::PushPullResponse>(&msg);
     if (!resp) continue;
+    if (pending.kind == PendingStream::Kind::sync_probe) {
+      joined_ = true;
+      if (const auto theirs = SyncSummary::from_wire(resp->summary)) {
+        const auto mine = SyncSummary::of(ctx_);
+        if (mine == *theirs) {
+          ctx_.metrics.push_pulls_in_sync++;
+          return;
+        }
+        // They differ: the full exchange, without our member list if those hashes agree.
+        open_request(pending.peer, PendingStream::Kind::push_pull,
+                     make_request(false, mine.members != theirs->members, mine));
+        return;
+      }
+      // No summary: a peer that predates ADR 0005 answered our empty request in full (everything,
+      // computed against an empty digest). Take it as a complete exchange, below.
+    }
     merge_members(resp->members, now);
     apply_deltas(resp->deltas, now, resp->digest.empty() ? nullptr : &resp->digest.front().owner);
     for (const auto& item : resp->cluster_items) apply_item(item, now);
@@ -218,6 +258,7 @@ void AntiEntropy::on_failed(const PendingStream& pending, Instant now) {
       ctx_.emit(Event{Event::Kind::join_failed, {}, {}, {}, {}, pending.peer.to_string()});
       [[fallthrough]];
     case PendingStream::Kind::push_pull:
+    case PendingStream::Kind::sync_probe:
     case PendingStream::Kind::reconnect:
       ctx_.metrics.push_pull_failures++;
       break;

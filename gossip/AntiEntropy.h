@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "gossip/Context.h"
+#include "gossip/SyncSummary.h"
 
 namespace rollcall::gossip {
 
@@ -32,7 +33,12 @@ class AntiEntropy {
 
  private:
   std::optional<std::vector<wire::Message>> open(std::span<const std::uint8_t> bytes, const Address& from);
-  wire::PushPullRequest make_request(bool join) const;
+  // A full request; `summary` (ours, ADR 0005) is attached when known to be useful, and then our
+  // members are sent only if `with_members`.
+  wire::PushPullRequest make_request(bool join, bool with_members = true,
+                                     std::optional<SyncSummary> summary = std::nullopt) const;
+  void open_request(const Address& peer, PendingStream::Kind kind, wire::PushPullRequest req);
+  void answer(std::uint64_t conn, const wire::PushPullRequest& req, Instant now);
   std::vector<wire::MemberUpdate> member_list() const;
   std::vector<wire::DigestEntry> digest() const;
   std::vector<wire::ClusterDigestEntry> cluster_digest() const;

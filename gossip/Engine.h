@@ -15,6 +15,7 @@
 #include "gossip/Config.h"
 #include "gossip/Context.h"
 #include "gossip/Outbox.h"
+#include "gossip/SyncSummary.h"
 #include "gossip/Timer.h"
 #include "gossip/crypto/Envelope.h"
 
@@ -81,6 +82,8 @@ class Engine {
   std::uint32_t health() const { return ctx_.awareness.score(); }
   std::size_t queue_depth() const { return ctx_.queue.size(); }
   std::size_t open_suspicions() const;
+  // Summary hashes of what this node holds (ADR 0005): equal summaries = equal data.
+  SyncSummary summary() const { return SyncSummary::of(ctx_); }
   std::uint64_t local_version() const { return ctx_.local_version; }
   std::vector<membership::StateEntry> local_entries() const;
   bool joined() const;
