@@ -73,6 +73,8 @@ std::string render_metrics(const gossip::Engine& engine, const http::Server::Sta
   w.counter("rollcall_anti_entropy_in_sync_total", "Hash-first push-pulls that found the peer identical (hashes only sent).",
             m.push_pulls_in_sync);
   w.counter("rollcall_repair_pulls_total", "Push-pulls opened because a peer spoke of a member missing here.", m.repair_pulls);
+  w.counter("rollcall_early_suspicions_total", "Probes concluded before the period's end: every relay nacked and the TCP fallback failed.",
+            m.early_suspicions);
   w.counter("rollcall_udp_send_errors_total", "UDP sends that failed locally.", agent.udp_send_errors);
   w.counter("rollcall_streams_rejected_total", "Incoming gossip TCP connections refused (over the limit).", agent.streams_rejected);
   w.counter("rollcall_persist_failures_total", "Failed writes to the data directory.", agent.persist_failures);

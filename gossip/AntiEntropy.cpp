@@ -262,6 +262,9 @@ void AntiEntropy::on_failed(const PendingStream& pending, Instant now) {
     case PendingStream::Kind::reconnect:
       ctx_.metrics.push_pull_failures++;
       break;
+    case PendingStream::Kind::fallback_ping:
+      ctx_.probe->on_stream_failed(pending.probe_seq, now);
+      break;
     default:
       break;
   }

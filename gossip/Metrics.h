@@ -25,6 +25,7 @@ struct Metrics {
   std::uint64_t eager_rounds = 0;        // gossip rounds sent at once for fresh news (not on the tick)
   std::uint64_t push_pulls_in_sync = 0;  // hash-first exchanges that found the peer identical (ADR 0005)
   std::uint64_t repair_pulls = 0;        // push-pulls opened because a peer spoke of a member we lacked
+  std::uint64_t early_suspicions = 0;    // probes failed before the period's end (all relays nacked, TCP failed)
 };
 
 }  // namespace rollcall::gossip

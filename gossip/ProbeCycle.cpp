@@ -65,6 +65,7 @@ void ProbeCycle::on_probe_timeout(const timer::ProbeTimeout& t, Instant now) {
         std::max(ctx_.probe_interval() - ctx_.probe_timeout(), Duration{std::chrono::milliseconds(10)})});
     ctx_.pending_streams[id] = PendingStream{PendingStream::Kind::fallback_ping, m->address, probe_.seq};
     ctx_.metrics.tcp_fallback_probes++;
+    probe_.fallback_pending = true;
   }
   (void)now;
 }
@@ -147,9 +148,22 @@ void ProbeCycle::on_stream_ack(std::uint32_t seq, Instant now) {
 }
 
 void ProbeCycle::on_nack(const wire::Nack& n, Instant now) {
-  (void)now;
   ctx_.metrics.nacks_received++;
-  if (probe_.active && n.seq == probe_.seq) probe_.nacks++;
+  if (!probe_.active || n.seq != probe_.seq) return;
+  probe_.nacks++;
+  conclude_early(now);
+}
+
+void ProbeCycle::on_stream_failed(std::uint32_t seq, Instant now) {
+  if (!probe_.active || seq != probe_.seq) return;
+  probe_.fallback_pending = false;
+  conclude_early(now);
+}
+
+void ProbeCycle::conclude_early(Instant now) {
+  if (probe_.expected_nacks == 0 || probe_.nacks < probe_.expected_nacks || probe_.fallback_pending) return;
+  ctx_.metrics.early_suspicions++;
+  finish_failure(now);
 }
 
 void ProbeCycle::on_relay_nack(const timer::RelayNack& t, Instant now) {

@@ -26,8 +26,9 @@ class ProbeCycle {
   void on_ping_req(const wire::PingReq& r, const Address& from, Instant now);
   void on_ack(const wire::Ack& a, Instant now);
   void on_nack(const wire::Nack& n, Instant now);
-  // TCP fallback ping answered (or failed: no call).
+  // TCP fallback ping answered, or failed (refused, reset, timed out).
   void on_stream_ack(std::uint32_t seq, Instant now);
+  void on_stream_failed(std::uint32_t seq, Instant now);
 
  private:
   struct Probe {
@@ -37,6 +38,7 @@ class ProbeCycle {
     bool active = false;
     std::uint32_t expected_nacks = 0;
     std::uint32_t nacks = 0;
+    bool fallback_pending = false;  // TCP fallback ping still open
   };
   struct Relay {
     Address requester;
@@ -47,6 +49,9 @@ class ProbeCycle {
   };
   void finish_success(Instant now);
   void finish_failure(Instant now);
+  // Every relay nacked (each reached us, none reached the target) and the TCP fallback failed:
+  // nothing can still answer in this period, so suspect now rather than at its end.
+  void conclude_early(Instant now);
 
   Context& ctx_;
   std::uint64_t round_ = 0;

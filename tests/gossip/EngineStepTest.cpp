@@ -66,6 +66,7 @@ class EngineStep : public ::testing::Test {
     engine.start(now);
     add_peer(kB);
     add_peer(kC);
+    engine.on_timer(timer::GossipTick{}, now);  // the news of B and C goes out: later inputs start quiet
     engine.outbox().clear();
   }
   // Fires ProbeTick rounds until a ping goes out; returns (seq, target).
@@ -151,9 +152,28 @@ TEST_F(EngineStep, MissedAckLeadsToPingReqTcpFallbackThenSuspicion) {
   EXPECT_EQ(engine.health(), 1u) << "one relay asked, no nack came: our own health is doubted";
   auto susp = timer_of<timer::Suspicion>();
   ASSERT_TRUE(susp);
-  const auto min = formulas::suspicion_min(4.0, 3, 1s);
-  const auto k = formulas::suspicion_confirmations(4.0, 3);
-  EXPECT_EQ(susp->at, now + 1s + formulas::suspicion_timeout(min, formulas::suspicion_max(6.0, min), k, 0));
+  const auto& cfg = Config::lan();
+  const auto min = formulas::suspicion_min(cfg.suspicion_mult, 3, 1s);
+  const auto k = formulas::suspicion_confirmations(cfg.suspicion_mult, 3);
+  EXPECT_EQ(susp->at, now + 1s + formulas::suspicion_timeout(min, formulas::suspicion_max(cfg.suspicion_max_mult, min), k, 0));
+}
+
+TEST_F(EngineStep, EveryRelayNackedAndTcpFailedSuspectsBeforeThePeriodEnds) {
+  started();
+  auto [seq, target] = probe_once();
+  const Peer& other = target == kB.id ? kC : kB;
+  engine.outbox().clear();
+  engine.on_timer(timer::ProbeTimeout{seq}, now + 500ms);
+  ASSERT_EQ(engine.outbox().streams.size(), 1u);
+  const auto fallback = engine.outbox().streams[0].id;
+  engine.on_packet(other.addr, packet({wire::Nack{seq, other.id}}), now + 900ms);
+  EXPECT_EQ(engine.members().find(target)->state, MemberState::alive) << "the TCP fallback may still answer";
+  engine.on_stream_failed(fallback, now + 910ms);
+  EXPECT_EQ(engine.members().find(target)->state, MemberState::suspect) << "nothing left that could answer";
+  EXPECT_EQ(engine.metrics().early_suspicions, 1u);
+  EXPECT_EQ(engine.health(), 0u) << "the relay nacked: the fault is not ours";
+  engine.on_timer(timer::ProbeDeadline{seq}, now + 1s);
+  EXPECT_EQ(engine.metrics().probes_failed, 1u) << "the deadline finds the probe already concluded";
 }
 
 TEST_F(EngineStep, AckBeforeTheDeadlinePreventsSuspicion) {
@@ -194,7 +214,9 @@ TEST_F(EngineStep, SuspicionExpiresIntoDeadAndARefutationMakesTheTimerStale) {
 }
 
 TEST_F(EngineStep, IndependentConfirmationsShortenTheSuspicion) {
-  Engine big(Config::lan(), Identity{kSelf, "a", kSelfAddr, 1}, crypto::Envelope::plaintext("t"), 1);
+  Config cfg = Config::lan();
+  cfg.suspicion_mult = 4.0;  // K = alpha - 2 = 2 confirmations, whatever the LAN preset's alpha
+  Engine big(cfg, Identity{kSelf, "a", kSelfAddr, 1}, crypto::Envelope::plaintext("t"), 1);
   big.start(now);
   for (std::uint64_t i = 10; i < 40; ++i) {
     const Address a = Address::v4((10u << 24) | static_cast<std::uint32_t>(i), 7950);
