@@ -52,12 +52,18 @@ void EngineDriver::close() {
 
 void EngineDriver::drain() {
   gossip::Outbox& out = engine_->outbox();
-  for (auto& d : out.datagrams) udp_.send(d.to, d.bytes);
-  for (auto& s : out.streams) streams_.open(s.id, s.to, std::move(s.bytes), s.expect_reply, s.timeout);
-  for (auto& t : out.timers) arm(t);
-  // Events last: handlers may call back into the engine (through call()).
+  // Take everything out first: a send can fail at once and call back into the engine (through
+  // call(), which drains again), appending to the outbox while we walk it. Found by fuzz_api_agent:
+  // a stream open that failed synchronously reallocated out.streams under this loop.
+  auto datagrams = std::move(out.datagrams);
+  auto streams = std::move(out.streams);
+  auto timers = std::move(out.timers);
   auto events = std::move(out.events);
   out.clear();
+  for (auto& d : datagrams) udp_.send(d.to, d.bytes);
+  for (auto& s : streams) streams_.open(s.id, s.to, std::move(s.bytes), s.expect_reply, s.timeout);
+  for (auto& t : timers) arm(t);
+  // Events last: handlers may call back into the engine (through call()).
   for (const auto& e : events) on_event_(e);
 }
 
