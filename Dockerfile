@@ -1,6 +1,6 @@
 # rollcall agent image: multi-stage on Debian 12.
 # Every RUN step calls scripts/docker-steps.sh, which CI also runs outside Docker
-# (`scripts/docker-steps.sh ci`), so the two cannot drift apart silently.
+# (.ci/run: deps, build, check — what `scripts/docker-steps.sh ci` does), so the two cannot drift apart silently.
 #   docker build -t rollcall:0.1.0 .
 #   docker run -d --name rollcall -e ROLLCALL_GOSSIP_KEY=... -e ROLLCALL_ADMIN_TOKEN=... \
 #     -e ROLLCALL_GOSSIP_SEEDS=host1:7950,host2:7950 -p 7950:7950/udp -p 7950:7950 -p 7951:7951 rollcall:0.1.0

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The build and runtime steps of the Dockerfile, as one script, so that CI runs exactly the same
 # steps outside Docker (no Docker engine runs here) and any drift shows. The Dockerfile calls this
-# script for every step; .ci/run calls `scripts/docker-steps.sh ci`.
+# script for every step; .ci/run runs its deps, build and check steps (the build in the background
+# while the tests run) — the same as `scripts/docker-steps.sh ci`.
 #
 #   docker-steps.sh deps                 build dependencies (scripts/bootstrap)
 #   docker-steps.sh build DESTDIR        Release build, prefix /usr, `cmake --install` into DESTDIR
