@@ -6,35 +6,36 @@ namespace rollcall::membership {
 
 Member* MemberTable::find(const NodeId& id) {
   const std::uint32_t s = slot_of(id);
-  return s == kNone ? nullptr : &slots_[s];
+  return s == kNone ? nullptr : &slot(s);
 }
 
 const Member* MemberTable::find(const NodeId& id) const {
   const std::uint32_t s = slot_of(id);
-  return s == kNone ? nullptr : &slots_[s];
+  return s == kNone ? nullptr : &slot(s);
 }
 
 Member& MemberTable::add(Member m, Rng& rng) {
   const NodeId id = m.id;
   if (is_live(m.state)) ++live_;
-  std::uint32_t slot;
+  std::uint32_t idx;
   if (!free_.empty()) {
-    slot = free_.back();
+    idx = free_.back();
     free_.pop_back();
-    slots_[slot] = std::move(m);
-    used_[slot] = 1;
+    slot(idx) = std::move(m);
+    used_[idx] = 1;
   } else {
-    slot = static_cast<std::uint32_t>(slots_.size());
-    slots_.push_back(std::move(m));
+    idx = static_cast<std::uint32_t>(used_.size());
+    if (idx % kChunk == 0) chunks_.push_back(std::make_unique<Member[]>(kChunk));
+    slot(idx) = std::move(m);
     used_.push_back(1);
     pos_.push_back(kNone);
   }
-  by_id_.insert(id.hash(), slot);
-  by_name_.insert(name_hash(slots_[slot].name), slot);
+  by_id_.insert(id.hash(), idx);
+  by_name_.insert(name_hash(slot(idx).name), idx);
   if (id != self_) {
-    // Insert at a random position: append, then swap with a random slot.
-    order_.push_back(slot);
-    pos_[slot] = static_cast<std::uint32_t>(order_.size() - 1);
+    // Insert at a random position: append, then swap with a random spot.
+    order_.push_back(idx);
+    pos_[idx] = static_cast<std::uint32_t>(order_.size() - 1);
     const std::size_t j = rng.below(order_.size());
     const std::size_t last = order_.size() - 1;
     if (j != last) {
@@ -43,11 +44,11 @@ Member& MemberTable::add(Member m, Rng& rng) {
       pos_[order_[last]] = static_cast<std::uint32_t>(last);
     }
   }
-  return slots_[slot];
+  return slot(idx);
 }
 
-void MemberTable::remove_from_order(std::uint32_t slot) {
-  const std::uint32_t i = pos_[slot];
+void MemberTable::remove_from_order(std::uint32_t idx) {
+  const std::uint32_t i = pos_[idx];
   if (i == kNone) return;
   const std::size_t last = order_.size() - 1;
   if (i != last) {
@@ -55,21 +56,21 @@ void MemberTable::remove_from_order(std::uint32_t slot) {
     pos_[order_[i]] = i;
   }
   order_.pop_back();
-  pos_[slot] = kNone;
+  pos_[idx] = kNone;
   if (cursor_ > order_.size()) cursor_ = order_.size();
 }
 
 void MemberTable::erase(const NodeId& id) {
-  const std::uint32_t slot = slot_of(id);
-  if (slot == kNone) return;
-  Member& m = slots_[slot];
+  const std::uint32_t idx = slot_of(id);
+  if (idx == kNone) return;
+  Member& m = slot(idx);
   if (is_live(m.state)) --live_;
-  by_name_.erase(name_hash(m.name), slot);
-  by_id_.erase(id.hash(), slot);
-  remove_from_order(slot);
+  by_name_.erase(name_hash(m.name), idx);
+  by_id_.erase(id.hash(), idx);
+  remove_from_order(idx);
   m = Member{};
-  used_[slot] = 0;
-  free_.push_back(slot);
+  used_[idx] = 0;
+  free_.push_back(idx);
 }
 
 std::optional<NodeId> MemberTable::next_probe_target(Rng& rng) {
@@ -84,7 +85,7 @@ std::optional<NodeId> MemberTable::next_probe_target(Rng& rng) {
       for (std::size_t i = 0; i < order_.size(); ++i) pos_[order_[i]] = static_cast<std::uint32_t>(i);
       cursor_ = 0;
     }
-    const Member& m = slots_[order_[cursor_++]];
+    const Member& m = slot(order_[cursor_++]);
     if (is_live(m.state)) return m.id;
   }
   return std::nullopt;
@@ -99,13 +100,13 @@ std::vector<NodeId> MemberTable::random_members(std::size_t k, Rng& rng,
     // Small table: scan from a random offset.
     const std::size_t start = rng.below(n);
     for (std::size_t i = 0; i < n && out.size() < k; ++i) {
-      const Member& m = slots_[order_[(start + i) % n]];
+      const Member& m = slot(order_[(start + i) % n]);
       if (pred(m)) out.push_back(m.id);
     }
     return out;
   }
   for (std::size_t draws = 0; draws < 8 * k && out.size() < k; ++draws) {
-    const Member& m = slots_[order_[rng.below(n)]];
+    const Member& m = slot(order_[rng.below(n)]);
     if (std::find(out.begin(), out.end(), m.id) != out.end()) continue;
     if (pred(m)) out.push_back(m.id);
   }
@@ -124,21 +125,21 @@ void MemberTable::set_state(Member& m, MemberState s, Instant now) {
 std::vector<NodeId> MemberTable::ids_named(const std::string& name) const {
   std::vector<NodeId> out;
   by_name_.for_each_candidate(name_hash(name), [&](std::uint32_t s) {
-    if (slots_[s].name == name) out.push_back(slots_[s].id);
+    if (slot(s).name == name) out.push_back(slot(s).id);
   });
   return out;
 }
 
 void MemberTable::rename(Member& m, std::string name) {
   if (m.name == name) return;
-  const std::uint32_t slot = slot_of(m.id);
-  if (slot == kNone || &slots_[slot] != &m) {  // not one of ours: just set it
+  const std::uint32_t idx = slot_of(m.id);
+  if (idx == kNone || &slot(idx) != &m) {  // not one of ours: just set it
     m.name = std::move(name);
     return;
   }
-  by_name_.erase(name_hash(m.name), slot);
+  by_name_.erase(name_hash(m.name), idx);
   m.name = std::move(name);
-  by_name_.insert(name_hash(m.name), slot);
+  by_name_.insert(name_hash(m.name), idx);
 }
 
 std::vector<Member> MemberTable::snapshot() const {

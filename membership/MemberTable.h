@@ -2,14 +2,14 @@
 // SWIM: the order is reshuffled at the end of every round and a new member is inserted at a random
 // position, so every live member is probed within a bounded number of periods. Owned by the gossip
 // engine; read-only views are handed to the derived table. Every operation is O(1) amortized
-// except the per-round shuffle. Storage is dense: members live in stable slots (a deque, so a
-// Member& stays valid until that member is erased), indexed by open-addressing tables of slot
+// except the per-round shuffle. Storage is dense: members live in stable slots (fixed-size chunks,
+// so a Member& stays valid until that member is erased), indexed by open-addressing tables of slot
 // numbers; the probe order is a vector of slot numbers (no hashing to walk it).
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,27 +54,30 @@ class MemberTable {
 
   template <class F>
   void for_each(F&& f) const {
-    for (std::size_t i = 0; i < slots_.size(); ++i)
-      if (used_[i]) f(static_cast<const Member&>(slots_[i]));
+    for (std::size_t i = 0; i < used_.size(); ++i)
+      if (used_[i]) f(slot(static_cast<std::uint32_t>(i)));
   }
   template <class F>
   void for_each_mut(F&& f) {
-    for (std::size_t i = 0; i < slots_.size(); ++i)
-      if (used_[i]) f(slots_[i]);
+    for (std::size_t i = 0; i < used_.size(); ++i)
+      if (used_[i]) f(slot(static_cast<std::uint32_t>(i)));
   }
   std::vector<Member> snapshot() const;
 
  private:
   static constexpr std::uint32_t kNone = SlotIndex::kNone;
   static std::uint64_t name_hash(const std::string& name) { return std::hash<std::string>{}(name); }
+  static constexpr std::size_t kChunk = 32;  // members per storage chunk
+  Member& slot(std::uint32_t s) { return chunks_[s / kChunk][s % kChunk]; }
+  const Member& slot(std::uint32_t s) const { return chunks_[s / kChunk][s % kChunk]; }
   std::uint32_t slot_of(const NodeId& id) const {
-    return by_id_.find(id.hash(), [&](std::uint32_t s) { return slots_[s].id == id; });
+    return by_id_.find(id.hash(), [&](std::uint32_t s) { return slot(s).id == id; });
   }
   void remove_from_order(std::uint32_t slot);
 
   NodeId self_;
-  std::deque<Member> slots_;           // stable storage; erased slots are reused
-  std::vector<std::uint8_t> used_;     // per slot: holds a member
+  std::vector<std::unique_ptr<Member[]>> chunks_;  // stable storage; erased slots are reused
+  std::vector<std::uint8_t> used_;     // per slot: holds a member (its size is the slot count)
   std::vector<std::uint32_t> free_;    // erased slots
   SlotIndex by_id_;                    // id -> slot
   SlotIndex by_name_;                  // name -> slots (several ids may share a name)

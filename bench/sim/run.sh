@@ -2,16 +2,20 @@
 # Simulator benchmark (issue 5 targets). Runs rollcall-sim and writes bench/results/sim.json:
 #   - simulated messages per wall / CPU second, steady state, encryption off (median of 3);
 #   - 2,000-node bootstrap: virtual time until every node sees every node;
-#   - 2,000 and 10,000 nodes x 10 virtual minutes of crash-one: wall time, CPU time, peak RSS;
-#   - messages per node per second in steady state for N = 100, 1,000, 5,000.
+#   - 2,000 and 10,000 nodes x 10 virtual minutes of crash-one in steady state (warm start: every
+#     node starts knowing the converged cluster, so the join storm is not part of it; the cold
+#     bootstrap is measured separately above): wall time, CPU time, peak RSS, bytes per node pair;
+#   - messages per node per second in steady state (warm) for N = 100, 1,000, 5,000.
 # Usage: bench/sim/run.sh            (BUILD=<build dir with sim/rollcall-sim>, default build-sim)
 # Env: SIM_BENCH_TIMEOUT (s per large run, default 3600), SIM_BENCH_SKIP_LARGE=1 (skip 10k/5k),
-#      TP_NODES (throughput bench size, default 500), LOAD_SIZES (default "100 1000 5000"),
-#      SIM_BENCH_MEM_GB (address-space cap per run, default 14, so a too-big run fails alone instead
+#      TP_NODES (throughput bench size, default 500), TP_WINDOW (measured virtual window, default
+#      600s: several push-pull rounds, which dominate the cost per message at 500 nodes),
+#      LOAD_SIZES (default "100 1000 5000"),
+#      SIM_BENCH_MEM_GB (address-space cap per run, default 22, so a too-big run fails alone instead
 #      of pushing the machine into the OOM killer), SIM_BENCH_WORK (work dir; steps already done
 #      there are reused, so an interrupted benchmark resumes).
-# Runs of 2,000 nodes and more publish no node state (--state off): the engine keeps ~1 KB per
-# (node, member) pair of replicated state, which at 2,000 nodes alone would be ~4 GB more.
+# Runs of 2,000 nodes and more publish no node state (--state off): replicated server/component
+# entries cost several hundred bytes per (node, member) pair on top of the member table.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,7 +24,8 @@ SIM=$BUILD/sim/rollcall-sim
 OUT=$ROOT/bench/results/sim.json
 TIMEOUT=${SIM_BENCH_TIMEOUT:-3600}
 TP_NODES=${TP_NODES:-500}
-MEM_GB=${SIM_BENCH_MEM_GB:-14}
+MEM_GB=${SIM_BENCH_MEM_GB:-22}
+TP_WINDOW=${TP_WINDOW:-600s}
 LOAD_SIZES=${LOAD_SIZES:-"100 1000 5000"}
 WORK=${SIM_BENCH_WORK:-$(mktemp -d /tmp/rollcall-simbench.XXXXXX)}
 mkdir -p "$WORK"
@@ -47,7 +52,7 @@ run() {
 for s in 1 2 3; do
   [ -s "$WORK/throughput-$s.json" ] && continue
   echo "[bench/sim] throughput seed $s ($TP_NODES nodes)" >&2
-  "$SIM" --bench-throughput --nodes "$TP_NODES" --warmup 90s --duration 60s --seed "$s" >"$WORK/throughput-$s.tmp"
+  "$SIM" --bench-throughput --nodes "$TP_NODES" --warmup 90s --duration "$TP_WINDOW" --seed "$s" >"$WORK/throughput-$s.tmp"
   mv "$WORK/throughput-$s.tmp" "$WORK/throughput-$s.json"
   cat "$WORK/throughput-$s.json" >&2
 done
@@ -56,15 +61,15 @@ done
 run bootstrap-2000 --scenario "$ROOT/configs/sim/bootstrap.toml" --nodes 2000 --duration 60s --encrypt off --state off
 
 # 3. 10 virtual minutes with one crash, 2,000 and 10,000 nodes.
-run crash-2000 --scenario "$ROOT/configs/sim/crash-one.toml" --nodes 2000 --duration 600s --encrypt off --state off
+run crash-2000 --scenario "$ROOT/configs/sim/crash-one.toml" --nodes 2000 --duration 600s --encrypt off --state off --warm on
 if [ "${SIM_BENCH_SKIP_LARGE:-0}" != 1 ]; then
-  run crash-10000 --scenario "$ROOT/configs/sim/crash-one.toml" --nodes 10000 --duration 600s --encrypt off --state off
+  run crash-10000 --scenario "$ROOT/configs/sim/crash-one.toml" --nodes 10000 --duration 600s --encrypt off --state off --warm on
 fi
 
 # 4. Steady-state load per node for several N.
 for n in $LOAD_SIZES; do
   if [ "$n" -ge 5000 ] && [ "${SIM_BENCH_SKIP_LARGE:-0}" = 1 ]; then continue; fi
-  run "steady-$n" --scenario "$ROOT/configs/sim/steady.toml" --nodes "$n" --duration 300s --encrypt off --state off
+  run "steady-$n" --scenario "$ROOT/configs/sim/steady.toml" --nodes "$n" --duration 300s --encrypt off --state off --warm on
 done
 
 python3 - "$WORK" "$OUT" "$TP_NODES" <<'EOF'
@@ -143,19 +148,22 @@ for n in (2000, 10000):
             c["all_see_all_virtual_s"] = res["bootstrap"]["all_see_all_s"]
             c["msgs_out_per_node_s"] = res["load"]["msgs_out_per_node_s"]
         c["virtual_s"] = 600
+        c["warm_start"] = True
+        if c.get("peak_rss_mib"):
+            c["bytes_per_node_pair"] = round(c["peak_rss_mib"] * 2**20 / (n * n))
         if n == 2000:
             c["target_wall_s"] = 60
         result[f"crash_one_{n}_x_10min"] = c
 # Memory: the engine's footprint grows with N^2 (every node holds every member and its broadcast
 # items); extrapolate 10,000 nodes from the largest run that completed.
-big = [(n, result.get(f"crash_one_{n}_x_10min")) for n in (2000,)] + [(2000, result.get("bootstrap_2000"))]
+big = [(n, result.get(f"crash_one_{n}_x_10min")) for n in (2000, 10000)]
 per_pair = [r["peak_rss_mib"] * 1024 * 1024 / (n * n) for n, r in big if r and r.get("peak_rss_mib")]
 if per_pair:
     ppb = max(per_pair)
     result["memory_model"] = {"bytes_per_node_pair": round(ppb), "estimate_10000_nodes_gib": round(ppb * 1e8 / 2**30, 1),
                               "estimate_5000_nodes_gib": round(ppb * 25e6 / 2**30, 1), "machine_gib": 24}
 if "crash_one_10000_x_10min" not in result:
-    result["crash_one_10000_x_10min"] = {"skipped": True, "reason": "SIM_BENCH_SKIP_LARGE=1: does not fit in memory, see memory_model"}
+    result["crash_one_10000_x_10min"] = {"skipped": True, "reason": "SIM_BENCH_SKIP_LARGE=1, see memory_model"}
 load = []
 for n in (100, 1000, 2000, 5000):
     c = timing(f"steady-{n}")
@@ -169,6 +177,7 @@ for n in (100, 1000, 2000, 5000):
         c["load_window_s"] = res["load"]["window_s"]
         c["all_see_all_virtual_s"] = res["bootstrap"]["all_see_all_s"]
     c["nodes"] = n
+    c["warm_start"] = True
     load.append(c)
 result["load_per_node"] = load
 json.dump(result, open(out, "w"), indent=1)
