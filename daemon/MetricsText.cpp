@@ -73,6 +73,12 @@ std::string render_metrics(const gossip::Engine& engine, const http::Server::Sta
   w.counter("rollcall_anti_entropy_in_sync_total", "Hash-first push-pulls that found the peer identical (hashes only sent).",
             m.push_pulls_in_sync);
   w.counter("rollcall_repair_pulls_total", "Push-pulls opened because a peer spoke of a member missing here.", m.repair_pulls);
+  w.counter("rollcall_suspicion_checks_total",
+            "Direct pings sent to a suspect just before its suspicion would expire (the last check).",
+            m.suspicion_checks);
+  w.counter("rollcall_suspicion_reprieves_total",
+            "Suspects that answered the last check: not declared dead, the suspicion waits again.",
+            m.suspicion_reprieves);
   w.counter("rollcall_early_suspicions_total", "Probes concluded before the period's end: every relay nacked and the TCP fallback failed.",
             m.early_suspicions);
   w.counter("rollcall_udp_send_errors_total", "UDP sends that failed locally.", agent.udp_send_errors);

@@ -55,6 +55,10 @@ struct Context {
   Identity self;
   membership::Incarnation incarnation;  // ours: (generation, counter)
   bool started = false, leaving = false, stopped = false;
+  // While a datagram's messages are dispatched: where it came from, and whether a handler already
+  // answered it directly (at most one direct correction per packet). Null otherwise.
+  const Address* packet_from = nullptr;
+  bool packet_answered = false;
 
   membership::MemberTable table;
   membership::StateStore store;

@@ -98,7 +98,10 @@ void Engine::on_packet(const Address& from, std::span<const std::uint8_t> bytes,
                     from.to_string() + ": " + std::string(wire::to_string(decoded.error))});
     return;
   }
+  ctx_.packet_from = &from;
+  ctx_.packet_answered = false;
   for (const auto& m : decoded.messages) dispatch(m, from, now);
+  ctx_.packet_from = nullptr;
   push_news(now);
 }
 

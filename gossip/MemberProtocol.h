@@ -37,6 +37,9 @@ class MemberProtocol {
   void add_member(const wire::MemberUpdate& u, Instant now);
   void start_suspicion(membership::Member& m, const membership::Incarnation& inc, const NodeId& from, Instant now);
   void declare_dead(membership::Member& m, Instant now);
+  // When the suspicion timer should next fire for its last check (deadline - probe timeout).
+  Instant check_time(const Suspicion& s, Instant now) const;
+  static constexpr int kCheckPings = 3;  // datagrams of the last check before a death verdict
   void check_name_conflict(const membership::Member& m);
   void event(Event::Kind k, const membership::Member& m, std::string detail = {});
 

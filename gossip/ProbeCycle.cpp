@@ -130,6 +130,9 @@ void ProbeCycle::on_ping_req(const wire::PingReq& r, const Address& from, Instan
 
 void ProbeCycle::on_ack(const wire::Ack& a, Instant now) {
   ctx_.metrics.acks_received++;
+  // Any authentic ack proves its source alive just now, whoever asked (the suspicion timer's
+  // last check before a death verdict relies on it).
+  if (Member* m = ctx_.table.find(a.source)) m->last_heard = now;
   if (probe_.active && a.seq == probe_.seq) {
     finish_success(now);
     return;

@@ -277,7 +277,8 @@ void World::drain(std::size_t i) {
     }
     if (!open) continue;
     SimEvent e;
-    e.at = now_ + latency() + opt_.net.stream_latency_extra + nodes_[*target]->faults.slow;
+    e.at = now_ + latency() + opt_.net.stream_latency_extra + tcp_retransmit_delay(i, *target, true) +
+           nodes_[*target]->faults.slow;
     e.kind = Kind::stream_request;
     e.node = static_cast<std::uint32_t>(*target);
     e.src = static_cast<std::uint32_t>(i);
@@ -325,6 +326,26 @@ void World::release(const SimEvent& e) {
   }
 }
 
+double World::path_loss(std::size_t a, std::size_t b) const {
+  return 1.0 - (1.0 - opt_.net.loss) * (1.0 - nodes_[a]->faults.egress_loss) * (1.0 - nodes_[b]->faults.ingress_loss);
+}
+
+Duration World::tcp_retransmit_delay(std::size_t a, std::size_t b, bool handshake) {
+  const double fwd = path_loss(a, b);
+  const double back = handshake ? path_loss(b, a) : 0.0;
+  if (fwd <= 0.0 && back <= 0.0) return Duration::zero();
+  Duration total = Duration::zero();
+  auto segment = [&](double p, Duration rto) {
+    for (int k = 0; k < 6 && p > 0.0 && rng_.unit() < p; ++k) total += rto * (Duration::rep{1} << k);
+  };
+  if (handshake) {
+    segment(fwd, std::chrono::seconds(1));   // SYN
+    segment(back, std::chrono::seconds(1));  // SYN-ACK (the SYN is retransmitted)
+  }
+  segment(fwd, std::chrono::milliseconds(200));  // the data
+  return total;
+}
+
 void World::deliver_stream(const SimEvent& e) {
   SimNode& n = *nodes_[e.node];
   StreamSlot& s = streams_[e.payload];
@@ -350,6 +371,7 @@ void World::deliver_stream(const SimEvent& e) {
   if (s.expect_reply) {
     auto it = std::find_if(replies.begin(), replies.end(), [&](const gossip::StreamReply& r) { return r.conn == conn; });
     if (it != replies.end() && stream_open(e.node, s.src)) {
+      answer.at += tcp_retransmit_delay(e.node, s.src, false);
       answer.kind = Kind::stream_reply;
       stream_bytes_ += it->bytes.size();
       ++n.msgs_out;

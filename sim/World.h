@@ -145,6 +145,12 @@ class World {
   }
   // TCP needs both directions; total ingress/egress loss (flip-flop, a firewall) blocks it too,
   // partial loss does not (TCP retransmits).
+  // Probability that one packet from a to b is lost (uniform loss, a's egress, b's ingress).
+  double path_loss(std::size_t a, std::size_t b) const;
+  // Extra time one stream leg from a to b takes because TCP retransmits lost segments: with the
+  // handshake, each lost SYN / SYN-ACK costs Linux's initial RTO (1 s, doubling); the data segment
+  // costs the minimum RTO (200 ms, doubling). Zero, with no random draw, when the path is lossless.
+  Duration tcp_retransmit_delay(std::size_t a, std::size_t b, bool handshake);
   bool stream_open(std::size_t a, std::size_t b) const {
     return link_open(a, b) && link_open(b, a) && nodes_[a]->faults.egress_loss < 1.0 &&
            nodes_[b]->faults.ingress_loss < 1.0 && nodes_[b]->faults.egress_loss < 1.0 &&

@@ -155,7 +155,10 @@ TEST_F(EngineStep, MissedAckLeadsToPingReqTcpFallbackThenSuspicion) {
   const auto& cfg = Config::lan();
   const auto min = formulas::suspicion_min(cfg.suspicion_mult, 3, 1s);
   const auto k = formulas::suspicion_confirmations(cfg.suspicion_mult, 3);
-  EXPECT_EQ(susp->at, now + 1s + formulas::suspicion_timeout(min, formulas::suspicion_max(cfg.suspicion_max_mult, min), k, 0));
+  const auto verdict_at =
+      now + 1s + formulas::suspicion_timeout(min, formulas::suspicion_max(cfg.suspicion_max_mult, min), k, 0);
+  // The timer fires for the last check, one (health-scaled) probe timeout before the deadline.
+  EXPECT_EQ(susp->at, verdict_at - formulas::scale_by_health(cfg.probe_timeout, engine.health()));
 }
 
 TEST_F(EngineStep, EveryRelayNackedAndTcpFailedSuspectsBeforeThePeriodEnds) {
@@ -195,11 +198,17 @@ TEST_F(EngineStep, SuspicionExpiresIntoDeadAndARefutationMakesTheTimerStale) {
   ASSERT_EQ(engine.members().find(kC.id)->state, MemberState::suspect);
   auto t = timer_of<timer::Suspicion>();
   ASSERT_TRUE(t);
-  // Before the deadline: re-armed, not dead.
+  // Before its time: re-armed, not dead.
   engine.outbox().clear();
   engine.on_timer(t->timer, t->at - 1ms);
   EXPECT_EQ(engine.members().find(kC.id)->state, MemberState::suspect);
+  // At its time: the last check goes out (C stays silent), then the verdict.
+  engine.outbox().clear();
   engine.on_timer(t->timer, t->at);
+  EXPECT_EQ(engine.members().find(kC.id)->state, MemberState::suspect);
+  auto verdict = timer_of<timer::Suspicion>();
+  ASSERT_TRUE(verdict);
+  engine.on_timer(verdict->timer, verdict->at);
   EXPECT_EQ(engine.members().find(kC.id)->state, MemberState::dead);
 
   // A fresh suspicion, then a refutation: the old timer does nothing.
@@ -211,6 +220,79 @@ TEST_F(EngineStep, SuspicionExpiresIntoDeadAndARefutationMakesTheTimerStale) {
   engine.on_packet(kC.addr, packet({wire::MemberUpdate{kC.id, kC.name, kC.addr, {1, 2}, MemberState::alive, kC.id}}), now);
   engine.on_timer(t2->timer, t2->at + 1h);
   EXPECT_EQ(engine.members().find(kC.id)->state, MemberState::alive);
+}
+
+TEST_F(EngineStep, LastCheckBeforeTheVerdictSparesAMemberThatAnswers) {
+  started();
+  const Config cfg = Config::lan();
+  engine.on_packet(kB.addr, packet({wire::MemberUpdate{kC.id, kC.name, kC.addr, {1, 0}, MemberState::suspect, kB.id}}), now);
+  auto check = timer_of<timer::Suspicion>();
+  ASSERT_TRUE(check);
+  // The check fires one probe timeout before the deadline: a ping to C carrying the suspicion.
+  engine.outbox().clear();
+  engine.on_timer(check->timer, check->at);
+  std::optional<std::uint32_t> seq;
+  for (const auto& d : engine.outbox().datagrams) {
+    if (d.to != kC.addr) continue;
+    auto msgs = decode(d.bytes);
+    auto pings = all_of<wire::Ping>(msgs);
+    auto doubts = all_of<wire::MemberUpdate>(msgs);
+    if (pings.empty()) continue;
+    seq = pings[0].seq;
+    ASSERT_FALSE(doubts.empty());
+    EXPECT_EQ(doubts[0].id, kC.id);
+    EXPECT_EQ(doubts[0].state, MemberState::suspect);
+  }
+  ASSERT_TRUE(seq) << "no check ping to the suspect";
+  EXPECT_EQ(std::count_if(engine.outbox().datagrams.begin(), engine.outbox().datagrams.end(),
+                          [&](const auto& d) { return d.to == kC.addr && !all_of<wire::Ping>(decode(d.bytes)).empty(); }),
+            3) << "three datagrams: each lost or not on its own";
+  EXPECT_EQ(engine.metrics().suspicion_checks, 1u);
+  auto verdict = timer_of<timer::Suspicion>();
+  ASSERT_TRUE(verdict);
+  EXPECT_GE(verdict->at - check->at, cfg.probe_timeout) << "the answer gets one probe timeout";
+
+  // C answers (alive, but its refutation never reached us): no death verdict, a reprieve.
+  engine.on_packet(kC.addr, packet({wire::Ack{*seq, kC.id}}), check->at + 100ms);
+  engine.outbox().clear();
+  engine.on_timer(verdict->timer, verdict->at);
+  EXPECT_EQ(engine.members().find(kC.id)->state, MemberState::suspect);
+  EXPECT_EQ(engine.metrics().suspicion_reprieves, 1u);
+  EXPECT_EQ(engine.metrics().dead_declared, 0u);
+
+  // Next time C stays silent: check, then dead.
+  auto check2 = timer_of<timer::Suspicion>();
+  ASSERT_TRUE(check2);
+  EXPECT_GT(check2->at, verdict->at);
+  engine.outbox().clear();
+  engine.on_timer(check2->timer, check2->at);
+  auto verdict2 = timer_of<timer::Suspicion>();
+  ASSERT_TRUE(verdict2);
+  engine.on_timer(verdict2->timer, verdict2->at);
+  EXPECT_EQ(engine.members().find(kC.id)->state, MemberState::dead);
+  EXPECT_EQ(engine.metrics().dead_declared, 1u);
+}
+
+TEST_F(EngineStep, AStaleDoubtAboutUsIsCorrectedStraightBackToItsSender) {
+  started();
+  // We are suspected and refute: the refutation also goes straight back to the sender.
+  engine.outbox().clear();
+  engine.on_packet(kB.addr, packet({wire::MemberUpdate{kSelf, "a", kSelfAddr, {1, 0}, MemberState::suspect, kB.id}}), now);
+  ASSERT_EQ(engine.incarnation(), (Incarnation{1, 1}));
+  auto direct = [&](const Address& to) {
+    for (const auto& d : engine.outbox().datagrams) {
+      if (d.to != to) continue;
+      for (const auto& u : all_of<wire::MemberUpdate>(decode(d.bytes)))
+        if (u.id == kSelf && u.state == MemberState::alive && u.incarnation == Incarnation{1, 1}) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(direct(kB.addr));
+  // C still gossips the old suspicion: it gets our current claim directly, and we do not refute again.
+  engine.outbox().clear();
+  engine.on_packet(kC.addr, packet({wire::MemberUpdate{kSelf, "a", kSelfAddr, {1, 0}, MemberState::suspect, kC.id}}), now);
+  EXPECT_EQ(engine.incarnation(), (Incarnation{1, 1}));
+  EXPECT_TRUE(direct(kC.addr));
 }
 
 TEST_F(EngineStep, IndependentConfirmationsShortenTheSuspicion) {

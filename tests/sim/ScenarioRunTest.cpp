@@ -81,6 +81,9 @@ TEST(Scenario, LossTwentyPercentKillsNobody) {
 
 TEST(Scenario, LossThirtyPercentKillsNobodyAndConvergesAfter) {
   auto x = run("loss-30-percent", 20, 106);
+  // Loss reaches the TCP fallback too (retransmission delays): probes do fail, and are refuted.
+  EXPECT_GT(x.r.suspicions_total, 0u) << "30% loss and not one suspicion: the loss is not reaching the probes";
+  EXPECT_GE(x.r.refutations, 1u);
   EXPECT_EQ(x.r.false_dead, 0u);
   EXPECT_EQ(x.r.dead_total, 0u);
   EXPECT_TRUE(x.r.converged_after_s.has_value());
