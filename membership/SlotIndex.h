@@ -1,5 +1,5 @@
 // An open-addressing hash index from a key's hash to slot numbers of a caller-owned array: 8 bytes
-// per entry, no node allocations, linear probing with backward-shift deletion. Keys themselves
+// per entry, no node allocations, linear probing with backward-shift deletion, load <= 3/4. Keys themselves
 // live in the caller's slots; lookups take an equality predicate on the slot. Duplicate keys are
 // allowed (a multi-index). Used by MemberTable (ids and names); not thread-safe.
 #pragma once
@@ -40,7 +40,7 @@ class SlotIndex {
   }
 
   void insert(std::uint64_t h, std::uint32_t slot) {
-    if ((size_ + 1) * 2 > table_.size()) grow();
+    if ((size_ + 1) * 4 > table_.size() * 3) grow();
     place(Entry{slot, tag(h)});
     ++size_;
   }
