@@ -25,6 +25,30 @@ class ItemHash {
     for (auto b : id.bytes()) step(b);
     return *this;
   }
+  // Same as add(a.to_string()), without formatting through the C library for IPv4 (this runs for
+  // every member at every periodic push-pull).
+  ItemHash& add(const membership::Address& a) {
+    if (a.family() != membership::Address::Family::v4) return add(a.to_string());
+    char buf[24];
+    std::size_t n = 0;
+    auto put = [&](unsigned v) {
+      char d[5];
+      std::size_t k = 0;
+      do {
+        d[k++] = static_cast<char>('0' + v % 10);
+        v /= 10;
+      } while (v != 0);
+      while (k > 0) buf[n++] = d[--k];
+    };
+    const auto& ip = a.ip_bytes();
+    for (int i = 0; i < 4; ++i) {
+      if (i > 0) buf[n++] = '.';
+      put(ip[static_cast<std::size_t>(i)]);
+    }
+    buf[n++] = ':';
+    put(a.port());
+    return add(std::string_view(buf, n));
+  }
   std::uint64_t done() const {
     std::uint64_t z = h_ + 0x9e3779b97f4a7c15ull;
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -40,14 +64,15 @@ class ItemHash {
   std::uint64_t h_ = 0xcbf29ce484222325ull;
 };
 
-std::uint64_t member_hash(const wire::MemberUpdate& u) {
+std::uint64_t member_hash(const NodeId& id, std::string_view name, const membership::Address& address,
+                          const membership::Incarnation& inc, membership::MemberState state) {
   return ItemHash()
-      .add(u.id)
-      .add(u.name)
-      .add(u.address.to_string())
-      .add(u.incarnation.generation)
-      .add(u.incarnation.counter)
-      .add(static_cast<std::uint64_t>(u.state))
+      .add(id)
+      .add(name)
+      .add(address)
+      .add(inc.generation)
+      .add(inc.counter)
+      .add(static_cast<std::uint64_t>(state))
       .done();
 }
 
@@ -57,9 +82,10 @@ SyncSummary SyncSummary::of(const Context& ctx) {
   SyncSummary s;
   ctx.table.for_each([&](const membership::Member& m) {
     if (m.id == ctx.self.id) {
-      s.members ^= member_hash(ctx.self_update(ctx.leaving ? membership::MemberState::left : membership::MemberState::alive));
+      const auto u = ctx.self_update(ctx.leaving ? membership::MemberState::left : membership::MemberState::alive);
+      s.members ^= member_hash(u.id, u.name, u.address, u.incarnation, u.state);
     } else {
-      s.members ^= member_hash(Context::to_update(m, m.id));
+      s.members ^= member_hash(m.id, m.name, m.address, m.incarnation, m.state);
     }
   });
   for (const auto& [owner, max_version] : ctx.store.digest()) {

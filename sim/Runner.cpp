@@ -80,7 +80,9 @@ void Runner::schedule_starts() {
     }
     const bool seed = std::find(seeds_.begin(), seeds_.end(), i) == seeds_.end() ? false : true;
     Duration offset{};
-    if (!seed && sc_.start.spread > Duration::zero())
+    // Warm: everyone starts at t = 0, since a node must not probe a restored peer that has not
+    // started yet (it would be suspected, and at 10,000 nodes that suspicion wave is a storm).
+    if (!seed && !sc_.start.warm && sc_.start.spread > Duration::zero())
       offset = Duration{static_cast<Duration::rep>(rng_.below(static_cast<std::uint64_t>(sc_.start.spread.count())))};
     world_->at(Instant{} + offset, [this, i, known] {
       std::vector<std::size_t> via;

@@ -34,7 +34,8 @@ struct Scenario {
     membership::Duration spread = std::chrono::seconds(1);
     // Warm start: every node starts already knowing every other node alive (a snapshot of a
     // converged cluster, as after a finished bootstrap) and joins nobody; for long steady-state
-    // runs where the join storm is not what is measured. Default false.
+    // runs where the join storm is not what is measured. All nodes then start at t = 0 (`spread`
+    // is ignored). Default false.
     bool warm = false;
   } start;
 
