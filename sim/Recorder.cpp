@@ -41,7 +41,9 @@ void Recorder::on_event(std::size_t o, const gossip::Event& e, Instant at) {
         case Kind::member_suspect: {
           views_.set(o, v, ViewTracker::suspect);
           ++suspicions_;
-          if (healthy(v) && !w_.node(o).ever_cut) ++false_suspicions_;
+          // Views of a node that was itself faulty (lossy, paused, cut off) are its fault, not a
+          // false positive of the protocol: only healthy observers count.
+          if (healthy(v) && !w_.node(o).ever_cut && !w_.node(o).ever_faulty) ++false_suspicions_;
           for (auto& c : crashes_)
             if (c.node == v && !c.first_suspicion && at >= c.at) c.first_suspicion = at;
           break;
@@ -49,7 +51,7 @@ void Recorder::on_event(std::size_t o, const gossip::Event& e, Instant at) {
         case Kind::member_dead: {
           views_.set(o, v, ViewTracker::dead);
           ++deads_;
-          if (healthy(v) && !w_.node(o).ever_cut) {
+          if (healthy(v) && !w_.node(o).ever_cut && !w_.node(o).ever_faulty) {
             ++false_dead_;
             false_dead_of_[v] = 1;
           }
