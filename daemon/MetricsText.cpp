@@ -79,6 +79,8 @@ std::string render_metrics(const gossip::Engine& engine, const http::Server::Sta
   w.counter("rollcall_suspicion_reprieves_total",
             "Suspects that answered the last check: not declared dead, the suspicion waits again.",
             m.suspicion_reprieves);
+  w.counter("rollcall_watermark_resets_total", "Anti-entropy watermarks forgotten after two exchanges that found different state and brought nothing.",
+            m.watermark_resets);
   w.counter("rollcall_early_suspicions_total", "Probes concluded before the period's end: every relay nacked and the TCP fallback failed.",
             m.early_suspicions);
   w.counter("rollcall_udp_send_errors_total", "UDP sends that failed locally.", agent.udp_send_errors);

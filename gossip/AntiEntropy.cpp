@@ -91,13 +91,17 @@ std::vector<wire::StateDelta> AntiEntropy::deltas_for(const std::vector<wire::Di
   std::unordered_map<NodeId, std::uint64_t> theirs;
   theirs.reserve(remote.size());
   for (const auto& d : remote) theirs[d.owner] = d.version;
+  // Everything we *hold* above the peer's watermark, not only up to our own watermark: an owner
+  // whose entries reached us by gossip alone (no watermark here yet) must still be repairable, or a
+  // peer that missed one of its entries waits for an exchange with the owner itself (ADR 0005).
   std::vector<wire::StateDelta> out;
-  for (const auto& mine : digest()) {
-    auto it = theirs.find(mine.owner);
+  for (const auto& [owner, held] : ctx_.store.digest()) {
+    if (owner != ctx_.self.id && !ctx_.table.find(owner)) continue;
+    auto it = theirs.find(owner);
     const std::uint64_t since = it == theirs.end() ? 0 : it->second;
-    if (mine.version <= since) continue;
-    auto entries = ctx_.store.newer_than(mine.owner, since);
-    if (!entries.empty()) out.push_back(wire::StateDelta{mine.owner, std::move(entries)});
+    if (held <= since) continue;
+    auto entries = ctx_.store.newer_than(owner, since);
+    if (!entries.empty()) out.push_back(wire::StateDelta{owner, std::move(entries)});
   }
   return out;
 }
@@ -221,6 +225,7 @@ void AntiEntropy::on_stream_reply(std::uint64_t id, std::span<const std::uint8_t
       // No summary: a peer that predates ADR 0005 answered our empty request in full (everything,
       // computed against an empty digest). Take it as a complete exchange, below.
     }
+    const auto applied_before = ctx_.metrics.state_entries_applied;
     merge_members(resp->members, now);
     apply_deltas(resp->deltas, now, resp->digest.empty() ? nullptr : &resp->digest.front().owner);
     for (const auto& item : resp->cluster_items) apply_item(item, now);
@@ -233,6 +238,20 @@ void AntiEntropy::on_stream_reply(std::uint64_t id, std::span<const std::uint8_t
       push.digest = digest();
       const auto sid = ctx_.next_stream_id++;
       ctx_.out.streams.push_back(StreamOpen{sid, pending.peer, ctx_.seal_stream(push), false, ctx_.cfg.stream_timeout});
+    }
+    if (const auto theirs = SyncSummary::from_wire(resp->summary)) {
+      // Hash-first follow-up (ADR 0005): if the state still differs although this exchange brought
+      // us nothing new, one of our watermarks may claim entries we do not hold; two such exchanges in
+      // a row and we forget our watermarks, so the next exchange resends everything we lack (at worst
+      // one larger exchange when it was the peer that lacked something).
+      const bool moved = ctx_.metrics.state_entries_applied != applied_before;
+      if (moved || SyncSummary::of(ctx_).state == theirs->state) {
+        stalled_ = 0;
+      } else if (++stalled_ >= 2) {
+        stalled_ = 0;
+        watermarks_.clear();
+        ctx_.metrics.watermark_resets++;
+      }
     }
     if (pending.kind == PendingStream::Kind::join && !join_reported_) {
       join_reported_ = true;

@@ -61,6 +61,7 @@ class AntiEntropy {
  private:
   Context& ctx_;
   std::optional<Instant> last_repair_;
+  std::uint32_t stalled_ = 0;  // hash-first exchanges in a row that found different state and moved nothing
   bool joined_ = false;         // some exchange completed, or a member contacted us
   bool join_reported_ = false;  // join_completed emitted once
   // Per owner, the version up to which we hold *everything* (raised only by complete anti-entropy
