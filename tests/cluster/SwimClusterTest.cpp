@@ -132,7 +132,10 @@ TEST(SwimCluster, TenPercentLossForTenMinutesKillsNobody) {
   for (std::size_t i = 0; i < c.n; ++i) refutations += c.world.engine(i).metrics().refutations;
   std::cout << "suspicions seen: " << suspects << ", refutations: " << refutations << "\n";
   EXPECT_EQ(deads, 0) << "healthy nodes were declared dead under 10% loss";
-  EXPECT_TRUE(c.converged());
+  // While loss goes on, some suspicion is usually in flight; once it ends, every view settles.
+  c.world.net().loss = 0.0;
+  EXPECT_TRUE(c.world.run_until([&] { return c.converged(); }, 30s).has_value())
+      << "views did not settle on alive within 30 s of the loss ending";
 }
 
 // Same without the TCP fallback ping: only ping-req relays (and Lifeguard) stand between loss and
@@ -153,7 +156,10 @@ TEST(SwimCluster, TenPercentLossWithoutTcpFallbackKillsNobody) {
   for (std::size_t i = 0; i < c.n; ++i) refutations += c.world.engine(i).metrics().refutations;
   std::cout << "suspicions seen: " << suspects << ", refutations: " << refutations << "\n";
   EXPECT_EQ(deads, 0) << "healthy nodes were declared dead under 10% loss";
-  EXPECT_TRUE(c.converged());
+  // While loss goes on, some suspicion is usually in flight; once it ends, every view settles.
+  c.world.net().loss = 0.0;
+  EXPECT_TRUE(c.world.run_until([&] { return c.converged(); }, 30s).has_value())
+      << "views did not settle on alive within 30 s of the loss ending";
 }
 
 TEST(SwimCluster, LeavingNodeIsSeenAsLeftNotDead) {
