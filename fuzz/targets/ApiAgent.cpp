@@ -105,7 +105,13 @@ class AgentRig {
     req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
     asio::error_code ec;
     if (!socket_.is_open()) {
-      socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ec);
+      // libFuzzer's -timeout watchdog is a SIGALRM every second: a blocking connect can see EINTR.
+      for (int attempt = 0; attempt < 5; ++attempt) {
+        socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ec);
+        if (ec != asio::error::interrupted) break;
+        asio::error_code ignored;
+        socket_.close(ignored);
+      }
       check(!ec, kName, "cannot connect to the agent: " + ec.message());
     }
     asio::write(socket_, asio::buffer(req), ec);

@@ -119,7 +119,13 @@ int http_server(Input in) {
   std::array<char, 8192> buf;
   bool done = false, reset = false, written = false;
   asio::error_code cec;
-  client.connect(f->endpoint, cec);
+  // libFuzzer's -timeout watchdog is a SIGALRM every second: a blocking connect can see EINTR.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    client.connect(f->endpoint, cec);
+    if (cec != asio::error::interrupted) break;
+    asio::error_code ignored;
+    client.close(ignored);
+  }
   if (cec) check(false, kName, "cannot connect to the server: " + cec.message());
 
   std::function<void()> read_next = [&] {
