@@ -67,12 +67,14 @@ user() {
 }
 
 # The package that owns a shared library file, e.g. libssl3 (architecture suffix dropped).
+# (No `| head` here: under pipefail, dpkg -S killed by SIGPIPE after head exits failed the script.)
 owner_of() {
-  local file=$1 real
+  local file=$1 real out
   real=$(realpath "$file")
-  { dpkg -S "$file" 2>/dev/null || dpkg -S "$real" 2>/dev/null ||
-    dpkg -S "/usr$real" 2>/dev/null || dpkg -S "${real#/usr}" 2>/dev/null; } |
-    head -1 | cut -d: -f1
+  out=$({ dpkg -S "$file" 2>/dev/null || dpkg -S "$real" 2>/dev/null ||
+          dpkg -S "/usr$real" 2>/dev/null || dpkg -S "${real#/usr}" 2>/dev/null; } || true)
+  out=${out%%$'\n'*}
+  echo "${out%%:*}"
 }
 
 contains() {
@@ -100,8 +102,9 @@ check() {
   mapfile -t needed < <(objdump -p "$bin" | awk '/NEEDED/ {print $2}')
   [ "${#needed[@]}" -gt 0 ] || die "no NEEDED entries found in $bin"
   for lib in "${needed[@]}"; do
-    path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64|x86_64|64bit/ {print $NF; exit}')
-    [ -n "$path" ] || path=$(ldconfig -p | awk -v l="$lib" '$1 == l {print $NF; exit}')
+    # awk reads to the end (no early exit): ldconfig killed by SIGPIPE would fail under pipefail.
+    path=$(ldconfig -p | awk -v l="$lib" '!f && $1 == l && /x86-64|x86_64|64bit/ {print $NF; f = 1}')
+    [ -n "$path" ] || path=$(ldconfig -p | awk -v l="$lib" '!f && $1 == l {print $NF; f = 1}')
     [ -n "$path" ] || { echo "  $lib: not found by ldconfig"; bad=1; continue; }
     pkg=$(owner_of "$path")
     [ -n "$pkg" ] || { echo "  $lib ($path): no Debian package owns it"; bad=1; continue; }
