@@ -85,6 +85,17 @@ wire::MemberUpdate Context::to_update(const membership::Member& m, const NodeId&
   return wire::MemberUpdate{m.id, m.name, m.address, m.incarnation, m.state, from};
 }
 
+membership::Member Context::new_member(const wire::MemberUpdate& u, Instant now) {
+  membership::Member m;
+  m.id = u.id;
+  m.name = u.name;
+  m.address = u.address;
+  m.incarnation = u.incarnation;
+  m.state = membership::MemberState::alive;
+  m.state_since = now;
+  return m;
+}
+
 void Context::write_local(membership::StateEntry e, Instant now) {
   e.version = ++local_version;
   const membership::StateEntry one[] = {e};

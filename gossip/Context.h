@@ -112,6 +112,8 @@ struct Context {
   // Our own alive claim.
   wire::MemberUpdate self_update(membership::MemberState s = membership::MemberState::alive) const;
   static wire::MemberUpdate to_update(const membership::Member& m, const NodeId& from);
+  // The member an alive claim introduces (state alive since `now`); the inverse of to_update.
+  static membership::Member new_member(const wire::MemberUpdate& u, Instant now);
 
   // State keys that never ride the epidemic path (only anti-entropy): fast-changing counters.
   static bool is_lazy_key(const std::string& key);

@@ -39,14 +39,7 @@ void Engine::restore_members(std::span<const wire::MemberUpdate> members, Instan
   if (ctx_.started) return;
   for (const auto& u : members) {
     if (u.id == ctx_.self.id || u.id.is_nil() || u.state != MemberState::alive || ctx_.table.find(u.id)) continue;
-    Member m;
-    m.id = u.id;
-    m.name = u.name;
-    m.address = u.address;
-    m.incarnation = u.incarnation;
-    m.state = MemberState::alive;
-    m.state_since = now;
-    const Member& added = ctx_.table.add(std::move(m), ctx_.rng);
+    const Member& added = ctx_.table.add(Context::new_member(u, now), ctx_.rng);
     ctx_.emit(Event{Event::Kind::member_joined, added.id, added.name, added.state, added.incarnation, {}});
   }
 }

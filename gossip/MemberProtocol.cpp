@@ -120,11 +120,7 @@ void MemberProtocol::on_self_claim(const wire::MemberUpdate& u, Instant now) {
   if (u.state != MemberState::alive && !supersedes(Claim{u.incarnation, u.state}, ours)) {
     // A doubt about an older incarnation of us: we refuted it already, but the sender has not
     // heard. Tell it directly (one datagram per packet), or it may declare us dead.
-    if (u.state != MemberState::left && ctx_.packet_from && !ctx_.packet_answered) {
-      ctx_.packet_answered = true;
-      const wire::Message msgs[] = {ctx_.self_update(ctx_.leaving ? MemberState::left : MemberState::alive)};
-      ctx_.send(*ctx_.packet_from, msgs);
-    }
+    if (u.state != MemberState::left) answer_sender_with_self();
     return;
   }
   if (ctx_.leaving && u.state == MemberState::left) return;
@@ -139,27 +135,22 @@ void MemberProtocol::on_self_claim(const wire::MemberUpdate& u, Instant now) {
   ctx_.incarnation.counter = std::max(ctx_.incarnation.counter, u.incarnation.counter) + 1;
   if (Member* self = ctx_.table.find(ctx_.self.id)) self->incarnation = ctx_.incarnation;
   ctx_.broadcast_member(ctx_.self_update(ctx_.leaving ? MemberState::left : MemberState::alive), true);
-  if (ctx_.packet_from && !ctx_.packet_answered) {
-    // And straight back to whoever told us: it holds the suspicion.
-    ctx_.packet_answered = true;
-    const wire::Message msgs[] = {ctx_.self_update(ctx_.leaving ? MemberState::left : MemberState::alive)};
-    ctx_.send(*ctx_.packet_from, msgs);
-  }
+  answer_sender_with_self();  // and straight back to whoever told us: it holds the suspicion
   ctx_.awareness.apply(+1);
   ctx_.metrics.refutations++;
   ctx_.emit(Event{Event::Kind::refuted, ctx_.self.id, ctx_.self.name, u.state, ctx_.incarnation,
                   std::string(membership::to_string(u.state))});
 }
 
+void MemberProtocol::answer_sender_with_self() {
+  if (!ctx_.packet_from || ctx_.packet_answered) return;  // not from a datagram, or answered already
+  ctx_.packet_answered = true;
+  const wire::Message msgs[] = {ctx_.self_update(ctx_.leaving ? MemberState::left : MemberState::alive)};
+  ctx_.send(*ctx_.packet_from, msgs);
+}
+
 void MemberProtocol::add_member(const wire::MemberUpdate& u, Instant now) {
-  Member m;
-  m.id = u.id;
-  m.name = u.name;
-  m.address = u.address;
-  m.incarnation = u.incarnation;
-  m.state = MemberState::alive;
-  m.state_since = now;
-  Member& added = ctx_.table.add(std::move(m), ctx_.rng);
+  Member& added = ctx_.table.add(Context::new_member(u, now), ctx_.rng);
   event(Event::Kind::member_joined, added);
   check_name_conflict(added);
   ctx_.broadcast_member(u);

@@ -35,6 +35,8 @@ class MemberProtocol {
  private:
   void on_self_claim(const wire::MemberUpdate& u, Instant now);
   void add_member(const wire::MemberUpdate& u, Instant now);
+  // Sends our current claim straight to the sender of the datagram being handled (once per packet).
+  void answer_sender_with_self();
   void start_suspicion(membership::Member& m, const membership::Incarnation& inc, const NodeId& from, Instant now);
   void declare_dead(membership::Member& m, Instant now);
   // When the suspicion timer should next fire for its last check (deadline - probe timeout).

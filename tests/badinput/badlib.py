@@ -204,17 +204,7 @@ class Sandbox:
         return netns.ns_socket(self.rig.ns(host), socket.AF_INET, socket.SOCK_STREAM)
 
     def close(self, failed=False):
-        for a in self.agents:
-            a.terminate()
-        deadline = time.monotonic() + 6
-        for a in self.agents:
-            if a.proc is not None:
-                try:
-                    a.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    pass
-        for a in self.agents:
-            a.cleanup()
+        agentproc.stop_all(self.agents)
         self.rig.close()
         if failed:
             for a in self.agents:

@@ -347,3 +347,19 @@ class Agent:
                 return f.read().decode("utf-8", "replace")
         except OSError:
             return ""
+
+
+def stop_all(agents, grace=6.0):
+    """SIGTERM every agent at once (a graceful leave each), wait up to `grace` seconds in total,
+    then SIGKILL and clean up whatever is left. Only the agents' own PIDs are signalled."""
+    for a in agents:
+        a.terminate()
+    deadline = time.monotonic() + grace
+    for a in agents:
+        if a.proc is not None:
+            try:
+                a.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+    for a in agents:
+        a.cleanup()

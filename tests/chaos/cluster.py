@@ -290,17 +290,7 @@ class ChaosCluster:
         if self.closed:
             return
         self.closed = True
-        for a in self.agents:  # graceful leave, all at once
-            a.terminate()
-        deadline = time.monotonic() + 6
-        for a in self.agents:
-            if a.proc is not None:
-                try:
-                    a.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    pass
-        for a in self.agents:
-            a.cleanup()  # SIGKILL whatever is left
+        agentproc.stop_all(self.agents)  # graceful leave, all at once; SIGKILL what is left
         self.rig.close()
         if failed:
             for a in self.agents:
