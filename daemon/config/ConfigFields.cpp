@@ -421,20 +421,32 @@ const std::vector<ConfigField<ProductKeyConfig>>& product_key_fields() {
 #undef FIELD
 
 std::string closest_key(std::string_view key, const std::vector<std::string_view>& known) {
+  // A suggestion is offered within edit distance 2. The distance is at least the difference of the
+  // lengths, and a row of the Levenshtein table whose minimum reaches the bound can stop the
+  // comparison, so a long unknown key (a file of them) costs O(length) per known key, not
+  // O(length x known length): a hostile or garbled file cannot make the loader quadratic.
+  constexpr std::size_t kMaxSuggestDistance = 2;
   std::string best;
-  std::size_t best_d = 3;
+  std::size_t best_d = kMaxSuggestDistance + 1;
+  std::vector<std::size_t> prev, cur;
   for (auto k : known) {
-    // Levenshtein distance, small strings only.
-    std::vector<std::size_t> prev(k.size() + 1), cur(k.size() + 1);
+    const std::size_t gap = key.size() > k.size() ? key.size() - k.size() : k.size() - key.size();
+    if (gap >= best_d) continue;
+    prev.resize(k.size() + 1);
+    cur.resize(k.size() + 1);
     for (std::size_t j = 0; j <= k.size(); ++j) prev[j] = j;
-    for (std::size_t i = 1; i <= key.size(); ++i) {
+    bool beyond = false;
+    for (std::size_t i = 1; i <= key.size() && !beyond; ++i) {
       cur[0] = i;
+      std::size_t row_min = cur[0];
       for (std::size_t j = 1; j <= k.size(); ++j) {
         cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (key[i - 1] == k[j - 1] ? 0 : 1)});
+        row_min = std::min(row_min, cur[j]);
       }
       std::swap(prev, cur);
+      beyond = row_min >= best_d;
     }
-    if (prev[k.size()] < best_d) {
+    if (!beyond && prev[k.size()] < best_d) {
       best_d = prev[k.size()];
       best = std::string(k);
     }

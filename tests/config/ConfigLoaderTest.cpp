@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "daemon/config/ConfigField.h"
 #include "daemon/config/ConfigLoader.h"
 #include "gossip/crypto/Keyring.h"
 
@@ -197,6 +198,23 @@ TEST(ConfigLoader, EachBadValueOrUnknownKeyNamesTheKey) {
     EXPECT_NE(msg.find(std::string(c.key) + ":"), std::string::npos) << "key " << c.key << " not named in: " << msg;
     EXPECT_NE(msg.find(c.reason), std::string::npos) << "reason \"" << c.reason << "\" missing in: " << msg;
   }
+}
+
+// The "did you mean" suggestion: the nearest known key within edit distance 2, none beyond, and a
+// long unknown key (a garbled file) is bounded by its length gap, whatever the known keys are.
+TEST(ConfigLoader, SuggestionIsTheNearestKeyWithinTwoEdits) {
+  const std::vector<std::string_view> known = {"name", "bind", "probe_interval", "probe_timeout"};
+  EXPECT_EQ(closest_key("name", known), "name");
+  EXPECT_EQ(closest_key("nmae", known), "name");            // a transposition: 2 edits
+  EXPECT_EQ(closest_key("bnd", known), "bind");             // 1 deletion
+  EXPECT_EQ(closest_key("probe_intervals", known), "probe_interval");
+  EXPECT_EQ(closest_key("probe_timeot", known), "probe_timeout");
+  EXPECT_EQ(closest_key("nxyz", known), "");                // 3 substitutions: no suggestion
+  EXPECT_EQ(closest_key("", known), "");                    // every known key is 4+ edits away
+  EXPECT_EQ(closest_key(std::string(100000, 'n'), known), "");
+  EXPECT_EQ(closest_key("name", {}), "");
+  // The first of equally near keys wins (the order of the known list is the documented order).
+  EXPECT_EQ(closest_key("probe_timeou", {"probe_timeout", "probe_timeoux"}), "probe_timeout");
 }
 
 TEST(ConfigLoader, ErrorsCarryFileLineAndColumn) {
