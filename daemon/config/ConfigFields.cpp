@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <type_traits>
 
 #include "daemon/config/ConfigField.h"
@@ -421,33 +422,38 @@ const std::vector<ConfigField<ProductKeyConfig>>& product_key_fields() {
 #undef FIELD
 
 std::string closest_key(std::string_view key, const std::vector<std::string_view>& known) {
-  // A suggestion is offered within edit distance 2. The distance is at least the difference of the
-  // lengths, and a row of the Levenshtein table whose minimum reaches the bound can stop the
-  // comparison, so a long unknown key (a file of them) costs O(length) per known key, not
-  // O(length x known length): a hostile or garbled file cannot make the loader quadratic.
+  // A suggestion is offered within edit distance 2. Only distances up to the best so far matter, so
+  // the Levenshtein table is computed in a band of that width around its diagonal (Ukkonen), after
+  // skipping keys whose length alone is too far off: each comparison costs O(length), and a file or
+  // environment full of long unknown names cannot make the loader quadratic.
   constexpr std::size_t kMaxSuggestDistance = 2;
+  constexpr std::size_t kFar = std::numeric_limits<std::size_t>::max() / 4;
   std::string best;
   std::size_t best_d = kMaxSuggestDistance + 1;
   std::vector<std::size_t> prev, cur;
   for (auto k : known) {
-    const std::size_t gap = key.size() > k.size() ? key.size() - k.size() : k.size() - key.size();
-    if (gap >= best_d) continue;
-    prev.resize(k.size() + 1);
-    cur.resize(k.size() + 1);
-    for (std::size_t j = 0; j <= k.size(); ++j) prev[j] = j;
+    const std::size_t n = key.size(), m = k.size();
+    if ((n > m ? n - m : m - n) >= best_d) continue;
+    const std::size_t band = best_d - 1;  // cells farther than this from the diagonal are >= best_d
+    prev.assign(m + 2, kFar);
+    cur.assign(m + 2, kFar);
+    for (std::size_t j = 0; j <= std::min(m, band); ++j) prev[j] = j;
     bool beyond = false;
-    for (std::size_t i = 1; i <= key.size() && !beyond; ++i) {
-      cur[0] = i;
-      std::size_t row_min = cur[0];
-      for (std::size_t j = 1; j <= k.size(); ++j) {
+    for (std::size_t i = 1; i <= n && !beyond; ++i) {
+      const std::size_t lo = i > band ? i - band : 1;
+      const std::size_t hi = std::min(m, i + band);
+      cur[lo - 1] = lo == 1 ? i : kFar;
+      std::size_t row_min = cur[lo - 1];
+      for (std::size_t j = lo; j <= hi; ++j) {
         cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (key[i - 1] == k[j - 1] ? 0 : 1)});
         row_min = std::min(row_min, cur[j]);
       }
+      cur[hi + 1] = kFar;  // the next row's band reaches one further
       std::swap(prev, cur);
       beyond = row_min >= best_d;
     }
-    if (!beyond && prev[k.size()] < best_d) {
-      best_d = prev[k.size()];
+    if (!beyond && prev[m] < best_d) {
+      best_d = prev[m];
       best = std::string(k);
     }
   }

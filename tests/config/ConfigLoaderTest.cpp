@@ -4,7 +4,10 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
+#include <random>
 
 #include "daemon/config/ConfigField.h"
 #include "daemon/config/ConfigLoader.h"
@@ -215,6 +218,33 @@ TEST(ConfigLoader, SuggestionIsTheNearestKeyWithinTwoEdits) {
   EXPECT_EQ(closest_key("name", {}), "");
   // The first of equally near keys wins (the order of the known list is the documented order).
   EXPECT_EQ(closest_key("probe_timeou", {"probe_timeout", "probe_timeoux"}), "probe_timeout");
+}
+
+// The banded computation agrees with the full Levenshtein table on random short strings.
+TEST(ConfigLoader, SuggestionMatchesFullEditDistance) {
+  const unsigned seed = static_cast<unsigned>(::testing::UnitTest::GetInstance()->random_seed()) * 7919u + 1u;
+  std::printf("seed %u\n", seed);
+  std::mt19937 rng(seed);
+  auto word = [&] {
+    std::string w(rng() % 9, 'a');
+    for (auto& c : w) c = static_cast<char>('a' + rng() % 3);
+    return w;
+  };
+  auto full = [](const std::string& a, const std::string& b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i)
+      for (std::size_t j = 1; j <= b.size(); ++j)
+        d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    return d[a.size()][b.size()];
+  };
+  for (int n = 0; n < 3000; ++n) {
+    const std::string key = word(), k1 = word(), k2 = word();
+    const std::size_t d1 = full(key, k1), d2 = full(key, k2);
+    const std::string want = std::min(d1, d2) > 2 ? "" : d1 <= d2 ? k1 : k2;
+    ASSERT_EQ(closest_key(key, {k1, k2}), want) << "key=" << key << " k1=" << k1 << " k2=" << k2 << " seed " << seed;
+  }
 }
 
 TEST(ConfigLoader, ErrorsCarryFileLineAndColumn) {
