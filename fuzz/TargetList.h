@@ -17,7 +17,7 @@ struct Target {
 inline constexpr Target kTargets[] = {
     {"wire_decode", wire_decode}, {"envelope_open", envelope_open}, {"engine", engine},
     {"http_server", http_server}, {"config_load", config_load},     {"datadir_load", datadir_load},
-    {"api_config", api_config},   {"api_agent", api_agent},
+    {"datadir_files", datadir_files}, {"api_config", api_config}, {"api_agent", api_agent},
 };
 
 }  // namespace rollcall::fuzz

@@ -20,6 +20,7 @@ int engine(Input in);          // gossip::Engine fed datagrams, stream frames, r
 int http_server(Input in);     // daemon::http::Server, raw bytes over a loopback TCP connection
 int config_load(Input in);     // daemon::config::load_config with the input as the TOML file
 int datadir_load(Input in);    // daemon::persist::DataDir::open and loads over fuzzed files
+int datadir_files(Input in);   // daemon::persist::DataDirFiles: each file's decoder, in memory
 int api_config(Input in);      // daemon::api::config_from_json and the ModelJson decoders
 int api_agent(Input in);       // write API requests (config, keys, components, removals) to an agent
 

@@ -6,28 +6,21 @@
 #include <system_error>
 
 #include "daemon/persist/AtomicFile.h"
-#include "daemon/persist/ChecksummedJson.h"
-#include "daemon/persist/JsonFields.h"
-#include "daemon/persist/ModelJson.h"
+#include "daemon/persist/DataDirFiles.h"
 
 namespace rollcall::daemon::persist {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 namespace m = rollcall::membership;
 
 namespace {
 
-// The body of a checksummed file; a missing file is reported as `missing` (not an error).
-Result<json> read_body(const fs::path& file, bool& missing) {
+// The text of a data-directory file; a missing file is reported as `missing` (not an error).
+Result<std::string> read_text(const fs::path& file, bool& missing) {
   missing = !AtomicFile::exists(file);
-  if (missing) return json(nullptr);
-  auto text = AtomicFile::read(file);
-  if (!text) return text.status();
-  return ChecksummedJson::decode(*text, file);
+  if (missing) return std::string();
+  return AtomicFile::read(file);
 }
-
-Status write_body(const fs::path& file, const json& body) { return AtomicFile::write(file, ChecksummedJson::encode(body)); }
 
 std::uint64_t unix_seconds() {
   return static_cast<std::uint64_t>(
@@ -39,24 +32,6 @@ Result<m::NodeId> new_node_id() {
   if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1)
     return Result<m::NodeId>::failure("cannot create a node id: the system random generator failed");
   return m::NodeId(b);
-}
-
-Result<m::NodeId> parse_identity(const json& body, const fs::path& file) {
-  JsonFields f(body, "");
-  std::string hex;
-  std::int64_t created = 0;
-  f.str("id", hex) && f.i64("created_unix_ms", created, false);
-  if (!f.ok()) return Result<m::NodeId>::failure(file.string() + ": " + f.error());
-  auto id = m::NodeId::parse(hex);
-  if (!id || id->is_nil()) return Result<m::NodeId>::failure(file.string() + ": id: expected 32 hex digits, not all zero");
-  return *id;
-}
-
-Result<std::uint64_t> parse_generation(const json& body, const fs::path& file) {
-  JsonFields f(body, "");
-  std::uint64_t g = 0;
-  if (!f.u64("generation", g)) return Result<std::uint64_t>::failure(file.string() + ": " + f.error());
-  return g;
 }
 
 }  // namespace
@@ -97,8 +72,8 @@ Result<DataDir> DataDir::open(const fs::path& dir_in, bool allow_reset) {
   std::uint64_t previous = 0;
   bool gen_reset = false;
   {
-    auto body = read_body(gen_file, gen_missing);
-    Result<std::uint64_t> g = body ? parse_generation(*body, gen_file) : Result<std::uint64_t>(body.status());
+    auto text = read_text(gen_file, gen_missing);
+    Result<std::uint64_t> g = text ? DataDirFiles::generation(*text, gen_file) : Result<std::uint64_t>(text.status());
     if (gen_missing) {
       previous = 0;
     } else if (g) {
@@ -110,9 +85,9 @@ Result<DataDir> DataDir::open(const fs::path& dir_in, bool allow_reset) {
     }
   }
   {
-    auto body = read_body(id_file, id_missing);
-    Result<m::NodeId> id = body ? (id_missing ? Result<m::NodeId>(m::NodeId{}) : parse_identity(*body, id_file))
-                                : Result<m::NodeId>(body.status());
+    auto text = read_text(id_file, id_missing);
+    Result<m::NodeId> id = text ? (id_missing ? Result<m::NodeId>(m::NodeId{}) : DataDirFiles::identity(*text, id_file))
+                                : Result<m::NodeId>(text.status());
     if (!id) {
       auto st = reset(id_file, id.error());
       if (!st) return st;
@@ -146,108 +121,57 @@ Result<DataDir> DataDir::open(const fs::path& dir_in, bool allow_reset) {
 
   std::uint64_t next = previous + 1;
   if (gen_reset && !id_missing) next = std::max(next, unix_seconds());
-  if (auto st = write_body(gen_file, json{{"generation", next}}); !st) return st;
+  if (auto st = AtomicFile::write(gen_file, DataDirFiles::generation_text(next)); !st) return st;
   d.identity_.generation = next;
   if (id_missing) {
     const auto created = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
-    if (auto st = write_body(id_file, json{{"id", d.identity_.id.hex()}, {"created_unix_ms", created}}); !st) return st;
+    if (auto st = AtomicFile::write(id_file, DataDirFiles::identity_text(d.identity_.id, created)); !st) return st;
   }
   return d;
 }
 
 Status DataDir::save_local_state(std::uint64_t counter, std::span<const m::StateEntry> entries) {
-  json list = json::array();
-  for (const auto& e : entries) {
-    if (e.version > counter)
-      return Status::error("cannot write " + file(kLocalStateFile).string() + ": entry " + e.key + " has version " +
-                           std::to_string(e.version) + " above the counter " + std::to_string(counter));
-    list.push_back(ModelJson::to_json(e));
-  }
-  return write_body(file(kLocalStateFile),
-                    json{{"node_id", identity_.id.hex()}, {"counter", counter}, {"entries", std::move(list)}});
+  const fs::path f = file(kLocalStateFile);
+  auto text = DataDirFiles::local_state_text(identity_.id, counter, entries, f);
+  if (!text) return text.status();
+  return AtomicFile::write(f, *text);
 }
 
 Result<LocalState> DataDir::load_local_state() const {
   const fs::path f = file(kLocalStateFile);
   bool missing = false;
-  auto body = read_body(f, missing);
-  if (!body) return body.status();
-  LocalState out;
-  if (missing) return out;
-  JsonFields fields(*body, "");
-  std::string owner;
-  fields.str("node_id", owner) && fields.u64("counter", out.counter) && fields.field("entries") &&
-      fields.only({"node_id", "counter", "entries"});
-  if (!fields.ok()) return Result<LocalState>::failure(f.string() + ": " + fields.error());
-  if (owner != identity_.id.hex())
-    return Result<LocalState>::failure(f.string() + ": belongs to node " + owner + ", not to this node " +
-                                       identity_.id.hex());
-  const json& list = (*body)["entries"];
-  if (!list.is_array()) return Result<LocalState>::failure(f.string() + ": entries: expected an array");
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    auto e = ModelJson::state_entry(list[i], "entries[" + std::to_string(i) + "]");
-    if (!e) return Result<LocalState>::failure(f.string() + ": " + e.error());
-    if (e->version > out.counter)
-      return Result<LocalState>::failure(f.string() + ": entries[" + std::to_string(i) + "]: version " +
-                                         std::to_string(e->version) + " above the counter " +
-                                         std::to_string(out.counter));
-    out.entries.push_back(std::move(*e));
-  }
-  return out;
+  auto text = read_text(f, missing);
+  if (!text) return text.status();
+  if (missing) return LocalState{};
+  return DataDirFiles::local_state(*text, f, identity_.id);
 }
 
 Status DataDir::save_cluster_items(std::span<const m::ClusterItem> items) {
-  json list = json::array();
-  for (const auto& item : items) list.push_back(ModelJson::to_json(item));
-  return write_body(file(kClusterFile), json{{"items", std::move(list)}});
+  return AtomicFile::write(file(kClusterFile), DataDirFiles::cluster_items_text(items));
 }
 
 Result<std::vector<m::ClusterItem>> DataDir::load_cluster_items() const {
   const fs::path f = file(kClusterFile);
   bool missing = false;
-  auto body = read_body(f, missing);
-  if (!body) return body.status();
-  std::vector<m::ClusterItem> out;
-  if (missing) return out;
-  JsonFields fields(*body, "");
-  const json* list = fields.field("items");
-  fields.only({"items"});
-  if (!fields.ok()) return Result<std::vector<m::ClusterItem>>::failure(f.string() + ": " + fields.error());
-  if (!list->is_array()) return Result<std::vector<m::ClusterItem>>::failure(f.string() + ": items: expected an array");
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    auto item = ModelJson::cluster_item((*list)[i], "items[" + std::to_string(i) + "]");
-    if (!item) return Result<std::vector<m::ClusterItem>>::failure(f.string() + ": " + item.error());
-    out.push_back(std::move(*item));
-  }
-  return out;
+  auto text = read_text(f, missing);
+  if (!text) return text.status();
+  if (missing) return std::vector<m::ClusterItem>{};
+  return DataDirFiles::cluster_items(*text, f);
 }
 
 Status DataDir::save_peers(std::span<const m::Address> peers) {
-  json list = json::array();
-  for (const auto& a : peers) list.push_back(ModelJson::to_json(a));
-  return write_body(file(kPeersFile), json{{"peers", std::move(list)}});
+  return AtomicFile::write(file(kPeersFile), DataDirFiles::peers_text(peers));
 }
 
 Result<std::vector<m::Address>> DataDir::load_peers() const {
   const fs::path f = file(kPeersFile);
   bool missing = false;
-  auto body = read_body(f, missing);
-  if (!body) return body.status();
-  std::vector<m::Address> out;
-  if (missing) return out;
-  JsonFields fields(*body, "");
-  const json* list = fields.field("peers");
-  fields.only({"peers"});
-  if (!fields.ok()) return Result<std::vector<m::Address>>::failure(f.string() + ": " + fields.error());
-  if (!list->is_array()) return Result<std::vector<m::Address>>::failure(f.string() + ": peers: expected an array");
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    auto a = ModelJson::address((*list)[i], "peers[" + std::to_string(i) + "]");
-    if (!a) return Result<std::vector<m::Address>>::failure(f.string() + ": " + a.error());
-    out.push_back(*a);
-  }
-  return out;
+  auto text = read_text(f, missing);
+  if (!text) return text.status();
+  if (missing) return std::vector<m::Address>{};
+  return DataDirFiles::peers(*text, f);
 }
 
 }  // namespace rollcall::daemon::persist

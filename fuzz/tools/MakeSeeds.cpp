@@ -280,6 +280,26 @@ void datadir_seeds() {
   put("datadir_load", "identity_only", std::string(1, '\0') + "!{\"id\":\"" + id_hex + "\",\"created_unix_ms\":1}");
   std::string torn = raw.substr(0, raw.size() / 2);
   put("datadir_load", "torn", torn);
+  // datadir_files: one file per input, byte 0 = which (the local state's owner is the harness's own).
+  std::size_t pos = 1;
+  for (std::size_t i = 0; i < 5; ++i) {
+    const std::size_t end = std::min(raw.find('\0', pos), raw.size());
+    std::string text = raw.substr(pos, end - pos);
+    pos = end + 1;
+    if (i == 2) {  // re-own the local state so the harness's owner check passes
+      auto body = ChecksummedJson::decode(text, files[i]);
+      if (body) {
+        (*body)["node_id"] = "0123456789abcdef0fedcba987654321";
+        text = ChecksummedJson::encode(*body);
+      }
+    }
+    put("datadir_files", std::string("written_") + files[i], std::string(1, static_cast<char>(i)) + text);
+    put("datadir_files", std::string("torn_") + files[i],
+        std::string(1, static_cast<char>(i)) + text.substr(0, text.size() / 2));
+  }
+  put("datadir_files", "wrapped_identity", std::string(1, '\0') + "!{\"id\":\"" + id_hex + "\",\"created_unix_ms\":1}");
+  put("datadir_files", "wrapped_generation", std::string(1, '\1') + "!{\"generation\":18446744073709551615}");
+  put("datadir_files", "wrapped_peers", std::string(1, '\4') + "!{\"peers\":[\"[::1]:7946\",\"10.0.0.1:1\"]}");
 }
 
 // ---- api_config ------------------------------------------------------------------------------------
