@@ -32,6 +32,26 @@ std::string env_name_of(std::string_view section, std::string_view key) {
   return "ROLLCALL_" + upper(section) + "_" + upper(key);
 }
 
+// Every key's environment variable name, and the field it sets: built once (the field table is static).
+const std::map<std::string, const ConfigField<AgentConfig>*, std::less<>>& fields_by_env() {
+  static const auto table = [] {
+    std::map<std::string, const ConfigField<AgentConfig>*, std::less<>> m;
+    for (const auto& f : agent_config_fields()) m[env_name_of(f.section, f.key)] = &f;
+    return m;
+  }();
+  return table;
+}
+
+const std::vector<std::string_view>& env_names() {
+  static const auto names = [] {
+    std::vector<std::string_view> v;
+    for (const auto& f : agent_config_fields())
+      v.push_back(fields_by_env().find(env_name_of(f.section, f.key))->first);
+    return v;
+  }();
+  return names;
+}
+
 template <class T>
 const ConfigField<T>* find_field(const std::vector<ConfigField<T>>& fields, std::string_view section, std::string_view key) {
   for (const auto& f : fields) {
@@ -102,8 +122,7 @@ class Loader {
   }
 
   void environment() {
-    std::map<std::string, const ConfigField<AgentConfig>*, std::less<>> by_env;
-    for (const auto& f : agent_config_fields()) by_env[env_name_of(f.section, f.key)] = &f;
+    const auto& by_env = fields_by_env();
     for (const auto& [name, value] : env_) {
       if (!name.starts_with("ROLLCALL_")) continue;
       auto it = by_env.find(name);
@@ -138,9 +157,7 @@ class Loader {
     allowed.insert(cfg_.gossip.key_env);
     allowed.insert(cfg_.http.admin_token_env);
     for (const auto& k : cfg_.product.keys) allowed.insert(k.env);
-    std::vector<std::string> names;
-    for (const auto& f : agent_config_fields()) names.push_back(env_name_of(f.section, f.key));
-    std::vector<std::string_view> views(names.begin(), names.end());
+    const auto& views = env_names();  // in the documented order of the fields (the first of equals wins)
     for (const auto& name : unknown_env_) {
       if (allowed.contains(name)) continue;
       problems_.push_back("unknown environment variable " + name + ": not a configuration key" + hint(name, views) +
