@@ -73,6 +73,7 @@ std::string render_metrics(const gossip::Engine& engine, const http::Server::Sta
   w.counter("rollcall_anti_entropy_in_sync_total", "Hash-first push-pulls that found the peer identical (hashes only sent).",
             m.push_pulls_in_sync);
   w.counter("rollcall_repair_pulls_total", "Push-pulls opened because a peer spoke of a member missing here.", m.repair_pulls);
+  w.counter("rollcall_catch_up_pulls_total", "Push-pulls opened because the broadcast queue held news about most members.", m.catch_up_pulls);
   w.counter("rollcall_suspicion_checks_total",
             "Direct pings sent to a suspect just before its suspicion would expire (the last check).",
             m.suspicion_checks);

@@ -1,5 +1,6 @@
 #include "gossip/AntiEntropy.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "gossip/Formulas.h"
@@ -51,6 +52,22 @@ void AntiEntropy::repair(const Address& peer, const NodeId& unknown, Instant now
   last_repair_ = now;
   ctx_.metrics.repair_pulls++;
   push_pull(peer, PendingStream::Kind::reconnect, now);
+}
+
+void AntiEntropy::on_gossip_round(Instant now) {
+  if (ctx_.stopped || ctx_.leaving || ctx_.cfg.push_pull_interval == Duration::zero()) return;
+  // Below 64 queued items the queue drains in a few rounds anyway; small clusters never need this.
+  constexpr std::size_t kMinBacklog = 64;
+  if (ctx_.queue.size() <= std::max(kMinBacklog, ctx_.table.live_count() / 2)) return;
+  const Duration every = std::min(2 * ctx_.cfg.probe_interval * catch_up_backoff_,
+                                  formulas::push_pull_scaled(ctx_.cfg.push_pull_interval, ctx_.table.live_count()));
+  if (catch_up_stream_ || (last_catch_up_ && now - *last_catch_up_ < every)) return;
+  auto peers = ctx_.table.random_members(1, ctx_.rng, [](const Member& m) { return m.state == MemberState::alive; });
+  if (peers.empty()) return;
+  last_catch_up_ = now;
+  ctx_.metrics.catch_up_pulls++;
+  catch_up_stream_ = ctx_.next_stream_id;
+  open_request(ctx_.table.find(peers.front())->address, PendingStream::Kind::push_pull, make_request(false));
 }
 
 wire::PushPullRequest AntiEntropy::make_request(bool join, bool with_members, std::optional<SyncSummary> summary) const {
@@ -197,6 +214,8 @@ void AntiEntropy::on_stream_reply(std::uint64_t id, std::span<const std::uint8_t
   const PendingStream pending = it->second;
   ctx_.pending_streams.erase(it);
   if (ctx_.stopped) return;
+  const bool catch_up = catch_up_stream_ == id;
+  if (catch_up) catch_up_stream_.reset();
   auto msgs = open(bytes, pending.peer);
   if (!msgs) {
     on_failed(pending, now);
@@ -226,10 +245,12 @@ void AntiEntropy::on_stream_reply(std::uint64_t id, std::span<const std::uint8_t
       // computed against an empty digest). Take it as a complete exchange, below.
     }
     const auto applied_before = ctx_.metrics.state_entries_applied;
+    const auto news_before = ctx_.news;
     merge_members(resp->members, now);
     apply_deltas(resp->deltas, now, resp->digest.empty() ? nullptr : &resp->digest.front().owner);
     for (const auto& item : resp->cluster_items) apply_item(item, now);
     raise_watermarks(resp->digest);
+    if (catch_up) catch_up_backoff_ = ctx_.news != news_before ? 1 : std::min<std::uint32_t>(catch_up_backoff_ * 2, 1024);
     // Push back what the responder lacks.
     wire::StatePush push;
     push.deltas = deltas_for(resp->digest);
@@ -263,6 +284,7 @@ void AntiEntropy::on_stream_reply(std::uint64_t id, std::span<const std::uint8_t
 }
 
 void AntiEntropy::on_stream_failed(std::uint64_t id, Instant now) {
+  if (catch_up_stream_ == id) catch_up_stream_.reset();
   auto it = ctx_.pending_streams.find(id);
   if (it == ctx_.pending_streams.end()) return;
   const PendingStream pending = it->second;

@@ -25,6 +25,13 @@ class AntiEntropy {
   // under a removal tombstone.
   void repair(const Address& peer, const NodeId& unknown, Instant now);
 
+  // Every gossip round. While the broadcast queue holds news about more than half of the table (a
+  // join storm, a healed partition), piggybacking drains it far slower than a full exchange spreads
+  // it: a full push-pull with a random alive member every 2 x probe_interval. An exchange that
+  // taught us nothing doubles that interval (up to the periodic one): a full queue of news everyone
+  // already has does not keep the cluster busy; one that brought news resets it.
+  void on_gossip_round(Instant now);
+
   void on_stream(std::uint64_t conn, const Address& from, std::span<const std::uint8_t> bytes, Instant now);
   void on_stream_reply(std::uint64_t id, std::span<const std::uint8_t> bytes, Instant now);
   void on_stream_failed(std::uint64_t id, Instant now);
@@ -61,6 +68,9 @@ class AntiEntropy {
  private:
   Context& ctx_;
   std::optional<Instant> last_repair_;
+  std::optional<Instant> last_catch_up_;
+  std::optional<std::uint64_t> catch_up_stream_;  // the open catch-up exchange
+  std::uint32_t catch_up_backoff_ = 1;            // interval multiplier, doubled by a fruitless exchange
   std::uint32_t stalled_ = 0;  // hash-first exchanges in a row that found different state and moved nothing
   bool joined_ = false;         // some exchange completed, or a member contacted us
   bool join_reported_ = false;  // join_completed emitted once

@@ -148,6 +148,7 @@ void Engine::on_timer(const Timer& t, Instant now) {
           ctx_.arm(now + ctx_.cfg.gossip_interval, timer::GossipTick{});
           gossip_round(now);
           news_pushed_ = ctx_.news;  // this round carried everything queued so far
+          anti_entropy_->on_gossip_round(now);
         } else if constexpr (std::is_same_v<T, timer::PushPullTick>) {
           anti_entropy_->on_tick(now);
         } else if constexpr (std::is_same_v<T, timer::ReconnectTick>) {

@@ -25,6 +25,7 @@ struct Metrics {
   std::uint64_t eager_rounds = 0;        // gossip rounds sent at once for fresh news (not on the tick)
   std::uint64_t push_pulls_in_sync = 0;  // hash-first exchanges that found the peer identical (ADR 0005)
   std::uint64_t repair_pulls = 0;        // push-pulls opened because a peer spoke of a member we lacked
+  std::uint64_t catch_up_pulls = 0;      // push-pulls opened because the broadcast queue held news on most members
   std::uint64_t watermark_resets = 0;    // watermarks forgotten after stalled hash-first exchanges (ADR 0005)
   std::uint64_t suspicion_checks = 0;      // last direct pings to a suspect before declaring it dead
   std::uint64_t suspicion_reprieves = 0;   // ... that it answered: no death verdict, wait again

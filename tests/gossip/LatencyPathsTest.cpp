@@ -137,6 +137,43 @@ TEST_F(LatencyPaths, StateOfAnUnknownMemberTriggersOneRepairPullPerProbeInterval
   EXPECT_EQ(a.metrics().repair_pulls, 2u);
 }
 
+// A join storm: A's broadcast queue holds news about most of its table. Piggybacking would take
+// minutes to drain it, so A catches up with full exchanges every 2 x probe_interval; a fruitless one
+// doubles the wait, one that brings news resets it; a short queue never triggers it.
+TEST_F(LatencyPaths, ABacklogOfNewsTriggersCatchUpPullsThatBackOffWhenFruitless) {
+  synced();
+  auto tick = [&](Instant t) {
+    a.outbox().clear();
+    a.on_timer(timer::GossipTick{}, t);
+    return a.metrics().catch_up_pulls;
+  };
+  EXPECT_EQ(tick(now), 0u) << "a short queue: no catch-up";
+
+  for (std::uint32_t i = 0; i < 100; ++i)
+    alive(a, NodeId::from_words(100 + i, 7), "n" + std::to_string(i), Address::v4(0x0A010000u + i, 7950));
+  ASSERT_GT(a.queue_depth(), 64u);
+  const auto gap = 2 * a.config().probe_interval;
+
+  now += 1s;
+  ASSERT_EQ(tick(now), 1u) << "news about most members queued: a full exchange";
+  ASSERT_EQ(a.outbox().streams.size(), 1u);
+  auto req = first_of<wire::PushPullRequest>(a.outbox().streams[0].bytes);
+  ASSERT_TRUE(req);
+  EXPECT_GE(req->members.size(), 100u) << "a catch-up is a full exchange";
+  const auto first = a.outbox().streams[0];
+  EXPECT_EQ(tick(now + gap), 1u) << "one exchange at a time: the first is still open";
+  a.outbox().streams.push_back(first);
+  pump();  // B answers (whichever member was picked): it knows nothing A lacks
+
+  EXPECT_EQ(tick(now + gap), 1u) << "a fruitless exchange doubles the wait";
+  now += 2 * gap;
+  EXPECT_EQ(tick(now), 2u);
+  alive(b, NodeId::from_words(999, 9), "d", *Address::parse("10.0.0.9:7950"));
+  pump();  // this time B knows a member A lacks
+  ASSERT_NE(a.members().find(NodeId::from_words(999, 9)), nullptr);
+  EXPECT_EQ(tick(now + gap), 3u) << "an exchange that brought news resets the wait";
+}
+
 TEST_F(LatencyPaths, InSyncPeersExchangeOnlySummaries) {
   synced();
   ASSERT_EQ(a.summary(), b.summary());
