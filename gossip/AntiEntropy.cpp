@@ -55,10 +55,11 @@ void AntiEntropy::repair(const Address& peer, const NodeId& unknown, Instant now
 }
 
 void AntiEntropy::on_gossip_round(Instant now) {
-  if (ctx_.stopped || ctx_.leaving || ctx_.cfg.push_pull_interval == Duration::zero()) return;
   // Below 64 queued items the queue drains in a few rounds anyway; small clusters never need this.
   constexpr std::size_t kMinBacklog = 64;
-  if (ctx_.queue.size() <= std::max(kMinBacklog, ctx_.table.live_count() / 2)) return;
+  const std::size_t backlog = ctx_.queue.size();
+  if (backlog <= kMinBacklog || backlog <= ctx_.table.live_count() / 2) return;
+  if (ctx_.stopped || ctx_.leaving || ctx_.cfg.push_pull_interval == Duration::zero()) return;
   const Duration every = std::min(2 * ctx_.cfg.probe_interval * catch_up_backoff_,
                                   formulas::push_pull_scaled(ctx_.cfg.push_pull_interval, ctx_.table.live_count()));
   if (catch_up_stream_ || (last_catch_up_ && now - *last_catch_up_ < every)) return;

@@ -64,6 +64,7 @@ void JoinLeave::on_reconnect_tick(Instant now) {
                                  now);
     return;
   }
+  if (ctx_.table.size() == ctx_.table.live_count()) return;  // nobody dead or left: skip the O(N) scan
   const Duration window = ctx_.cfg.reconnect_window;
   auto dead = ctx_.table.random_members(1, ctx_.rng, [&](const Member& m) {
     return m.state == MemberState::dead && now - m.state_since < window;
