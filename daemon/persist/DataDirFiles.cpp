@@ -10,6 +10,36 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 namespace m = rollcall::membership;
 
+namespace {
+
+// A file whose body is {"<key>": [ ... ]}, each element decoded by `decode(element, "<key>[i]")`.
+template <class T, class Decode>
+Result<std::vector<T>> list_file(std::string_view text, const fs::path& file, const char* key, Decode decode) {
+  auto body = ChecksummedJson::decode(text, file);
+  if (!body) return body.status();
+  JsonFields fields(*body, "");
+  const json* list = fields.field(key);
+  fields.only({key});
+  if (!fields.ok()) return Result<std::vector<T>>::failure(file.string() + ": " + fields.error());
+  if (!list->is_array()) return Result<std::vector<T>>::failure(file.string() + ": " + key + ": expected an array");
+  std::vector<T> out;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    auto v = decode((*list)[i], std::string(key) + "[" + std::to_string(i) + "]");
+    if (!v) return Result<std::vector<T>>::failure(file.string() + ": " + v.error());
+    out.push_back(std::move(*v));
+  }
+  return out;
+}
+
+template <class T>
+std::string list_text(const char* key, std::span<const T> values) {
+  json list = json::array();
+  for (const auto& v : values) list.push_back(ModelJson::to_json(v));
+  return ChecksummedJson::encode(json{{key, std::move(list)}});
+}
+
+}  // namespace
+
 Result<m::NodeId> DataDirFiles::identity(std::string_view text, const fs::path& file) {
   auto body = ChecksummedJson::decode(text, file);
   if (!body) return body.status();
@@ -79,49 +109,17 @@ Result<std::string> DataDirFiles::local_state_text(const m::NodeId& owner, std::
 }
 
 Result<std::vector<m::ClusterItem>> DataDirFiles::cluster_items(std::string_view text, const fs::path& file) {
-  auto body = ChecksummedJson::decode(text, file);
-  if (!body) return body.status();
-  std::vector<m::ClusterItem> out;
-  JsonFields fields(*body, "");
-  const json* list = fields.field("items");
-  fields.only({"items"});
-  if (!fields.ok()) return Result<std::vector<m::ClusterItem>>::failure(file.string() + ": " + fields.error());
-  if (!list->is_array()) return Result<std::vector<m::ClusterItem>>::failure(file.string() + ": items: expected an array");
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    auto item = ModelJson::cluster_item((*list)[i], "items[" + std::to_string(i) + "]");
-    if (!item) return Result<std::vector<m::ClusterItem>>::failure(file.string() + ": " + item.error());
-    out.push_back(std::move(*item));
-  }
-  return out;
+  return list_file<m::ClusterItem>(text, file, "items", ModelJson::cluster_item);
 }
 
 std::string DataDirFiles::cluster_items_text(std::span<const m::ClusterItem> items) {
-  json list = json::array();
-  for (const auto& item : items) list.push_back(ModelJson::to_json(item));
-  return ChecksummedJson::encode(json{{"items", std::move(list)}});
+  return list_text("items", items);
 }
 
 Result<std::vector<m::Address>> DataDirFiles::peers(std::string_view text, const fs::path& file) {
-  auto body = ChecksummedJson::decode(text, file);
-  if (!body) return body.status();
-  std::vector<m::Address> out;
-  JsonFields fields(*body, "");
-  const json* list = fields.field("peers");
-  fields.only({"peers"});
-  if (!fields.ok()) return Result<std::vector<m::Address>>::failure(file.string() + ": " + fields.error());
-  if (!list->is_array()) return Result<std::vector<m::Address>>::failure(file.string() + ": peers: expected an array");
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    auto a = ModelJson::address((*list)[i], "peers[" + std::to_string(i) + "]");
-    if (!a) return Result<std::vector<m::Address>>::failure(file.string() + ": " + a.error());
-    out.push_back(*a);
-  }
-  return out;
+  return list_file<m::Address>(text, file, "peers", ModelJson::address);
 }
 
-std::string DataDirFiles::peers_text(std::span<const m::Address> peers) {
-  json list = json::array();
-  for (const auto& a : peers) list.push_back(ModelJson::to_json(a));
-  return ChecksummedJson::encode(json{{"peers", std::move(list)}});
-}
+std::string DataDirFiles::peers_text(std::span<const m::Address> peers) { return list_text("peers", peers); }
 
 }  // namespace rollcall::daemon::persist
