@@ -39,7 +39,7 @@ build() {
   local dest=${1:?build needs DESTDIR}
   dest=$(realpath -m "$dest")
   cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
-    -DROLLCALL_TESTS=OFF -DROLLCALL_BENCH=OFF -DROLLCALL_SANITIZE=OFF
+    -DROLLCALL_TESTS=OFF -DROLLCALL_BENCH=OFF -DROLLCALL_SANITIZE=OFF -DROLLCALL_UNITY_BUILD=ON
   cmake --build "$BUILD_DIR" --target rollcall -j "$JOBS"
   rm -rf "$dest"
   DESTDIR="$dest" cmake --install "$BUILD_DIR" --strip

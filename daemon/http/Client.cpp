@@ -1,4 +1,5 @@
 #include "daemon/http/Client.h"
+#include "daemon/http/Text.h"
 
 #include <http_parser.h>
 #include <openssl/ssl.h>
@@ -21,15 +22,6 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMaxResponseHeaderBytes = 64 * 1024;
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] + 32) : a[i];
-    char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] + 32) : b[i];
-    if (x != y) return false;
-  }
-  return true;
-}
 
 bool has_header(const Headers& headers, std::string_view name) {
   for (const auto& h : headers) {
@@ -38,10 +30,6 @@ bool has_header(const Headers& headers, std::string_view name) {
   return false;
 }
 
-std::string host_port(const std::string& host, std::uint16_t port) {
-  bool v6 = host.find(':') != std::string::npos && (host.empty() || host.front() != '[');
-  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
 
 // One call on a private io_context: resolve, connect, (TLS), write, read and parse the response.
 template <class Stream>

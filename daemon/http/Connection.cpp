@@ -1,4 +1,5 @@
 #include "daemon/http/Connection.h"
+#include "daemon/http/Text.h"
 
 #include <http_parser.h>
 
@@ -48,15 +49,6 @@ bool header_token_ok(std::string_view s) {
 
 bool header_value_ok(std::string_view s) { return s.find_first_of("\r\n", 0) == std::string_view::npos; }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] + 32) : a[i];
-    char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] + 32) : b[i];
-    if (x != y) return false;
-  }
-  return true;
-}
 
 void append_number(std::string& out, std::uint64_t n) {
   char buf[24];

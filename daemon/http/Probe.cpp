@@ -1,4 +1,5 @@
 #include "daemon/http/Probe.h"
+#include "daemon/http/Text.h"
 
 #include <http_parser.h>
 
@@ -31,11 +32,6 @@ std::string format_ms(std::chrono::microseconds us) {
     std::snprintf(buf, sizeof buf, "%lld ms", static_cast<long long>((us.count() + 500) / 1000));
   }
   return buf;
-}
-
-std::string host_port(const std::string& host, std::uint16_t port) {
-  bool v6 = host.find(':') != std::string::npos;
-  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
 // One probe in flight: owns its sockets and timer, finishes exactly once.

@@ -10,7 +10,9 @@
 
 namespace rollcall::gossip::crypto {
 
-namespace {
+// Named rather than anonymous: Envelope::Contexts (declared in the header) holds these, and a
+// member whose type has internal linkage is an error once the file is part of a unity build.
+namespace envelope_detail {
 
 struct CtxFree {
   void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
@@ -26,7 +28,9 @@ Ctx make_ctx(const Key& key, bool encrypt) {
   return c;
 }
 
-}  // namespace
+}  // namespace envelope_detail
+using envelope_detail::Ctx;
+using envelope_detail::make_ctx;
 
 struct Envelope::Contexts {
   Ctx seal;               // primary key

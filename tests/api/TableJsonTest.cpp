@@ -9,7 +9,7 @@
 #include "membership/WarningCatalog.h"
 
 namespace rollcall::daemon::api {
-namespace {
+namespace table_json_test {
 
 namespace m = rollcall::membership;
 using nlohmann::json;
@@ -262,5 +262,5 @@ TEST(ConfigJson, ErrorsNameTheKey) {
   }
 }
 
-}  // namespace
+}  // namespace table_json_test
 }  // namespace rollcall::daemon::api

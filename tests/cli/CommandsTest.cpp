@@ -14,7 +14,7 @@
 #include "gossip/crypto/Keyring.h"
 
 namespace rollcall::daemon::cli {
-namespace {
+namespace commands_test {
 
 using nlohmann::json;
 
@@ -239,5 +239,5 @@ TEST(Commands, HeartbeatLeaveAndHealth) {
   EXPECT_EQ(health(t), ExitCode::failed);
 }
 
-}  // namespace
+}  // namespace commands_test
 }  // namespace rollcall::daemon::cli

@@ -4,7 +4,7 @@
 #include "daemon/cli/ConfigSetting.h"
 
 namespace rollcall::daemon::cli {
-namespace {
+namespace config_setting_test {
 
 TEST(ConfigSetting, BooleansAcceptOnOffTrueFalse) {
   for (const char* v : {"on", "true", "yes", "1", "ON", "True"}) {
@@ -64,5 +64,5 @@ TEST(ConfigSetting, CanonicalKeyForGetIncludesReadOnlyFields) {
   EXPECT_EQ(ConfigSetting::canonical_key("nope", false), std::nullopt);
 }
 
-}  // namespace
+}  // namespace config_setting_test
 }  // namespace rollcall::daemon::cli

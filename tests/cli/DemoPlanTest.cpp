@@ -13,7 +13,7 @@
 #include "gossip/crypto/Keyring.h"
 
 namespace rollcall::daemon::cli {
-namespace {
+namespace demo_plan_test {
 
 TEST(DemoPlan, PortsNamesVersionsAndTheAgentWithoutAKey) {
   DemoOptions o;
@@ -120,5 +120,5 @@ TEST(DemoPlan, ManifestListsAgentsWithPidsAndUrls) {
   EXPECT_EQ(j["ready"], true);
 }
 
-}  // namespace
+}  // namespace demo_plan_test
 }  // namespace rollcall::daemon::cli

@@ -4,7 +4,7 @@
 #include "daemon/cli/Durations.h"
 
 namespace rollcall::daemon::cli {
-namespace {
+namespace durations_test {
 
 TEST(Durations, ParsesNumbersWithUnits) {
   struct Case { const char* text; std::int64_t ms; };
@@ -33,5 +33,5 @@ TEST(Durations, FormatsWithTheLargestReadableUnit) {
   }
 }
 
-}  // namespace
+}  // namespace durations_test
 }  // namespace rollcall::daemon::cli

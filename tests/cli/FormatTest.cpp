@@ -5,31 +5,22 @@
 #include <sstream>
 
 #include "cli/ClusterFixture.h"
+#include "cli/TextLines.h"
 #include "daemon/cli/Format.h"
 #include "daemon/cli/TextTable.h"
 
 namespace rollcall::daemon::cli {
-namespace {
+namespace format_test {
+
+using test::column_of;
+using test::lines_of;
 
 using nlohmann::json;
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string l; std::getline(in, l);) lines.push_back(l);
-  return lines;
-}
 
 const std::string* line_with(const std::vector<std::string>& lines, const std::string& needle) {
   for (const auto& l : lines)
     if (l.find(needle) != std::string::npos) return &l;
   return nullptr;
-}
-
-std::size_t column_of(const std::string& line, const std::string& needle) {
-  auto at = line.find(needle);
-  EXPECT_NE(at, std::string::npos) << needle << " in " << line;
-  return TextTable::display_width(line.substr(0, at));
 }
 
 TEST(FormatCluster, SummaryConfigRowsAndWarningsWithRemedies) {
@@ -162,5 +153,5 @@ TEST(StatusSymbols, Table) {
   EXPECT_EQ(state_color("dead"), Color::red);
 }
 
-}  // namespace
+}  // namespace format_test
 }  // namespace rollcall::daemon::cli

@@ -8,7 +8,7 @@
 #include "daemon/cli/TargetSetup.h"
 
 namespace rollcall::daemon::cli {
-namespace {
+namespace target_setup_test {
 
 TEST(TargetSetup, HttpAddrForms) {
   struct Case { const char* addr; const char* host; std::uint16_t port; bool tls; };
@@ -72,5 +72,5 @@ TEST(TargetSetup, ColourNeverGoesToAStringStream) {
   EXPECT_FALSE(use_color(t));
 }
 
-}  // namespace
+}  // namespace target_setup_test
 }  // namespace rollcall::daemon::cli

@@ -3,24 +3,14 @@
 
 #include <sstream>
 
+#include "cli/TextLines.h"
 #include "daemon/cli/TextTable.h"
 
 namespace rollcall::daemon::cli {
-namespace {
+namespace text_table_test {
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string l; std::getline(in, l);) lines.push_back(l);
-  return lines;
-}
-
-// Display column at which `needle` starts in `line`.
-std::size_t column_of(const std::string& line, const std::string& needle) {
-  auto at = line.find(needle);
-  EXPECT_NE(at, std::string::npos) << needle << " in " << line;
-  return TextTable::display_width(line.substr(0, at));
-}
+using test::column_of;
+using test::lines_of;
 
 TEST(TextTable, DisplayWidthCountsCodePointsNotBytesOrEscapes) {
   EXPECT_EQ(TextTable::display_width("abc"), 3u);
@@ -58,5 +48,5 @@ TEST(TextTable, MissingCellsAreEmptyAndExtraCellsKept) {
   EXPECT_EQ(lines[2], "1  2  3");
 }
 
-}  // namespace
+}  // namespace text_table_test
 }  // namespace rollcall::daemon::cli

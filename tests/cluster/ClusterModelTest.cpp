@@ -8,7 +8,7 @@
 #include "sim/World.h"
 
 namespace rollcall {
-namespace {
+namespace cluster_model_test {
 
 using membership::ClusterConfig;
 using membership::ComponentInfo;
@@ -295,5 +295,5 @@ TEST(ClusterModel, RestartedNodeKeepsItsRowWithoutDuplicates) {
   EXPECT_TRUE(t.has_value());
 }
 
-}  // namespace
+}  // namespace cluster_model_test
 }  // namespace rollcall

@@ -9,7 +9,7 @@
 #include "sim/World.h"
 
 namespace rollcall {
-namespace {
+namespace swim_cluster_test {
 
 using membership::MemberState;
 using namespace std::chrono_literals;
@@ -201,5 +201,5 @@ TEST(SwimCluster, RestartedNodeKeepsItsIdWithAHigherGeneration) {
   for (std::size_t o = 0; o < c.n; ++o) EXPECT_EQ(c.world.engine(o).members().size(), c.n);
 }
 
-}  // namespace
+}  // namespace swim_cluster_test
 }  // namespace rollcall

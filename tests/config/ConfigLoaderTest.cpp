@@ -14,7 +14,7 @@
 #include "gossip/crypto/Keyring.h"
 
 namespace rollcall::daemon::config {
-namespace {
+namespace config_loader_test {
 
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
@@ -484,5 +484,5 @@ check = "tcp://127.0.0.1:33237"
   EXPECT_EQ(describe(*again).substr(describe(*again).find('\n')), describe(*r).substr(describe(*r).find('\n')));
 }
 
-}  // namespace
+}  // namespace config_loader_test
 }  // namespace rollcall::daemon::config

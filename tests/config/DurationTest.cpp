@@ -5,7 +5,7 @@
 #include "daemon/config/HostPort.h"
 
 namespace rollcall::daemon::config {
-namespace {
+namespace duration_test {
 
 using std::chrono::milliseconds;
 
@@ -81,5 +81,5 @@ TEST(HostPort, ParseTable) {
   }
 }
 
-}  // namespace
+}  // namespace duration_test
 }  // namespace rollcall::daemon::config

@@ -13,7 +13,7 @@
 #include "daemon/persist/DataDir.h"
 
 namespace rollcall::fuzz {
-namespace {
+namespace fuzz_crash_test {
 
 namespace fs = std::filesystem;
 using daemon::persist::ChecksummedJson;
@@ -68,5 +68,5 @@ TEST(FuzzCrash, DataDirRefusesOrResetsAnIdentityFileWithNumberOverflow) {
   EXPECT_EQ(ok, std::optional<bool>(true)) << "allow_reset moves the corrupt file aside";
 }
 
-}  // namespace
+}  // namespace fuzz_crash_test
 }  // namespace rollcall::fuzz

@@ -14,7 +14,7 @@
 #include "fuzz/TargetList.h"
 
 namespace rollcall::fuzz {
-namespace {
+namespace fuzz_replay_test {
 
 namespace fs = std::filesystem;
 
@@ -55,5 +55,5 @@ TEST_P(FuzzReplay, EmptyAndTinyInputsRunClean) {
 INSTANTIATE_TEST_SUITE_P(Targets, FuzzReplay, ::testing::ValuesIn(kTargets),
                          [](const ::testing::TestParamInfo<Target>& info) { return std::string(info.param.name); });
 
-}  // namespace
+}  // namespace fuzz_replay_test
 }  // namespace rollcall::fuzz

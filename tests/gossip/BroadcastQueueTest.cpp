@@ -6,7 +6,7 @@
 #include "gossip/BroadcastQueue.h"
 
 namespace rollcall::gossip {
-namespace {
+namespace broadcast_queue_test {
 
 std::vector<std::uint8_t> bytes(std::uint8_t tag, std::size_t n = 10) { return std::vector<std::uint8_t>(n, tag); }
 
@@ -112,5 +112,5 @@ TEST(BroadcastQueue, StructuredKeysCoalescePerSubjectAndEntry) {
   EXPECT_EQ(got.front(), 2);  // membership before state
 }
 
-}  // namespace
+}  // namespace broadcast_queue_test
 }  // namespace rollcall::gossip

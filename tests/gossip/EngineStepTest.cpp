@@ -9,7 +9,7 @@
 #include "gossip/wire/Codec.h"
 
 namespace rollcall::gossip {
-namespace {
+namespace engine_step_test {
 
 using namespace std::chrono_literals;
 using membership::Address;
@@ -544,5 +544,5 @@ TEST_F(EngineStep, TwoLiveIdsWithOneNameRaiseAConflict) {
   EXPECT_TRUE(conflict);
 }
 
-}  // namespace
+}  // namespace engine_step_test
 }  // namespace rollcall::gossip

@@ -6,7 +6,7 @@
 #include "gossip/Formulas.h"
 
 namespace rollcall::gossip {
-namespace {
+namespace formulas_test {
 
 using namespace std::chrono_literals;
 using membership::Duration;
@@ -83,5 +83,5 @@ TEST(Formulas, EpidemicRounds) {
   EXPECT_EQ(formulas::epidemic_rounds(3, 2000), 6u);
 }
 
-}  // namespace
+}  // namespace formulas_test
 }  // namespace rollcall::gossip

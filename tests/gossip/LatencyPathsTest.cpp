@@ -10,7 +10,7 @@
 #include "gossip/wire/Codec.h"
 
 namespace rollcall::gossip {
-namespace {
+namespace latency_paths_test {
 
 using namespace std::chrono_literals;
 using membership::Address;
@@ -234,5 +234,5 @@ TEST_F(LatencyPaths, AResponderWithoutSummariesAnswersTheProbeInFullAndThatCount
   EXPECT_TRUE(a.joined());
 }
 
-}  // namespace
+}  // namespace latency_paths_test
 }  // namespace rollcall::gossip

@@ -9,7 +9,7 @@
 #include "membership/MemberTable.h"
 
 namespace rollcall::membership {
-namespace {
+namespace member_table_test {
 
 Member make(std::uint64_t i, MemberState s = MemberState::alive) {
   Member m;
@@ -102,5 +102,5 @@ TEST(MemberTable, EraseAndCountsStayConsistent) {
   EXPECT_EQ(seen.size(), 8u);
 }
 
-}  // namespace
+}  // namespace member_table_test
 }  // namespace rollcall::membership

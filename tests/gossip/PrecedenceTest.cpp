@@ -4,7 +4,7 @@
 #include "membership/Precedence.h"
 
 namespace rollcall::membership {
-namespace {
+namespace precedence_test {
 
 using S = MemberState;
 
@@ -38,5 +38,5 @@ TEST(Precedence, RefutationNeedsAStrictlyNewerIncarnation) {
   EXPECT_TRUE(supersedes({{1, 4}, S::alive}, {{1, 3}, S::suspect}));
 }
 
-}  // namespace
+}  // namespace precedence_test
 }  // namespace rollcall::membership

@@ -12,7 +12,7 @@
 #include "http/ServerThread.h"
 
 namespace rollcall::daemon::http::test {
-namespace {
+namespace client_test {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
@@ -144,5 +144,5 @@ TEST(HttpClient, SendsHeadersAndBodyTheServerSees) {
   EXPECT_EQ(s.run([&] { return seen; }), "PUT /v1/config Bearer t0k {\"a\":1}");
 }
 
-}  // namespace
+}  // namespace client_test
 }  // namespace rollcall::daemon::http::test

@@ -13,7 +13,7 @@
 #include "http/ServerThread.h"
 
 namespace rollcall::daemon::http::test {
-namespace {
+namespace event_stream_test {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
@@ -196,5 +196,5 @@ TEST(EventStreamServer, SecondStartEventsOrRespondIsIgnored) {
   EXPECT_TRUE(s.run([&] { return second && second->closed(); }));
 }
 
-}  // namespace
+}  // namespace event_stream_test
 }  // namespace rollcall::daemon::http::test

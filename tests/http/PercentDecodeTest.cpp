@@ -5,7 +5,7 @@
 #include "daemon/http/Request.h"
 
 namespace rollcall::daemon::http {
-namespace {
+namespace percent_decode_test {
 
 TEST(PercentDecode, Table) {
   struct Case {
@@ -56,5 +56,5 @@ TEST(Request, QueryParams) {
   EXPECT_FALSE(r.query_param("e").has_value());
 }
 
-}  // namespace
+}  // namespace percent_decode_test
 }  // namespace rollcall::daemon::http

@@ -13,7 +13,7 @@
 #include "daemon/http/Server.h"
 
 namespace rollcall::daemon::http {
-namespace {
+namespace probe_test {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
@@ -176,5 +176,5 @@ TEST(Probe, ManyProbesAtOnceAllAnswer) {
   EXPECT_EQ(ok, 50);
 }
 
-}  // namespace
+}  // namespace probe_test
 }  // namespace rollcall::daemon::http

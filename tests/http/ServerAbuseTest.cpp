@@ -10,24 +10,18 @@
 #include "http/ServerThread.h"
 
 namespace rollcall::daemon::http::test {
-namespace {
+namespace server_abuse_test {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-void routes(const Request& req, Responder r) {
+void abuse_routes(const Request& req, Responder r) {
   if (req.path == "/echo") return r.respond({200, "text/plain", req.body, {}});
   r.respond({200, "application/json", R"({"ok":true})", {}});
 }
 
-void expect_responsive(std::uint16_t port) {
-  auto res = request("127.0.0.1", port, "GET", "/hello", {}, {}, 2000ms);
-  ASSERT_TRUE(res.ok()) << res.error().message;
-  EXPECT_EQ(res->status, 200);
-}
-
 TEST(HttpServerAbuse, OneMegabyteHeaderGets431) {
-  ServerThread s({}, routes);
+  ServerThread s({}, abuse_routes);
   RawSocket c(s.port());
   std::string req = "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(1 << 20, 'a') + "\r\n\r\n";
   c.send(req);  // the server drains what it will not read, so this completes
@@ -42,7 +36,7 @@ TEST(HttpServerAbuse, OneMegabyteHeaderGets431) {
 TEST(HttpServerAbuse, ManySmallHeadersOverTheLimitGet431) {
   Limits l;
   l.max_header_bytes = 2048;
-  ServerThread s(l, routes);
+  ServerThread s(l, abuse_routes);
   RawSocket c(s.port());
   std::string req = "GET / HTTP/1.1\r\n";
   for (int i = 0; i < 300; ++i) req += "X-" + std::to_string(i) + ": v\r\n";
@@ -54,7 +48,7 @@ TEST(HttpServerAbuse, ManySmallHeadersOverTheLimitGet431) {
 }
 
 TEST(HttpServerAbuse, LongUrlGets431) {
-  ServerThread s({}, routes);
+  ServerThread s({}, abuse_routes);
   RawSocket c(s.port());
   c.send("GET /" + std::string(100000, 'u') + " HTTP/1.1\r\nHost: x\r\n\r\n");
   auto r = c.read_response();
@@ -66,7 +60,7 @@ TEST(HttpServerAbuse, LongUrlGets431) {
 TEST(HttpServerAbuse, BodyOverLimitGets413BeforeItIsSent) {
   Limits l;
   l.max_body_bytes = 1000;
-  ServerThread s(l, routes);
+  ServerThread s(l, abuse_routes);
   RawSocket c(s.port());
   c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n");
   auto r = c.read_response();
@@ -84,7 +78,7 @@ TEST(HttpServerAbuse, BodyOverLimitGets413BeforeItIsSent) {
 }
 
 TEST(HttpServerAbuse, DefaultBodyLimitIsOneMebibyte) {
-  ServerThread s({}, routes);
+  ServerThread s({}, abuse_routes);
   auto big = request("127.0.0.1", s.port(), "POST", "/echo", std::string((1 << 20) + 1, 'x'));
   ASSERT_TRUE(big.ok()) << big.error().message;
   EXPECT_EQ(big->status, 413);
@@ -92,7 +86,7 @@ TEST(HttpServerAbuse, DefaultBodyLimitIsOneMebibyte) {
 }
 
 TEST(HttpServerAbuse, BadRequestLinesGet400AndClose) {
-  ServerThread s({}, routes);
+  ServerThread s({}, abuse_routes);
   for (std::string bad : {"BLAH\r\n\r\n", "GET\r\n\r\n", "GET / HTTP/1.1 extra\r\n\r\n", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",
                           "GET / HTTP/1.1\r\nBad Header Name: x\r\n\r\n", "GET / HTTP/1.1\r\nNoColon\r\n\r\n",
                           "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxx",
@@ -108,7 +102,7 @@ TEST(HttpServerAbuse, BadRequestLinesGet400AndClose) {
 }
 
 TEST(HttpServerAbuse, ChunkedRequestBodyGets411) {
-  ServerThread s({}, routes);
+  ServerThread s({}, abuse_routes);
   RawSocket c(s.port());
   c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
   auto r = c.read_response();
@@ -120,7 +114,7 @@ TEST(HttpServerAbuse, ChunkedRequestBodyGets411) {
 TEST(HttpServerAbuse, SlowlorisGets408WithinHeaderTimeout) {
   Limits l;
   l.header_timeout = 400ms;
-  ServerThread s(l, routes);
+  ServerThread s(l, abuse_routes);
   RawSocket c(s.port());
   const std::string req = "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
   const auto start = Clock::now();
@@ -144,7 +138,7 @@ TEST(HttpServerAbuse, SlowlorisGets408WithinHeaderTimeout) {
 TEST(HttpServerAbuse, SlowBodyGets408) {
   Limits l;
   l.header_timeout = 300ms;
-  ServerThread s(l, routes);
+  ServerThread s(l, abuse_routes);
   RawSocket c(s.port());
   c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly-part");
   auto r = c.read_response(3s);
@@ -156,7 +150,7 @@ TEST(HttpServerAbuse, SlowBodyGets408) {
 TEST(HttpServerAbuse, SilentConnectionIsClosedAfterIdleTimeout) {
   Limits l;
   l.idle_timeout = 300ms;
-  ServerThread s(l, routes);
+  ServerThread s(l, abuse_routes);
   RawSocket c(s.port());
   EXPECT_TRUE(c.wait_closed(3s));
   EXPECT_TRUE(c.buffered().empty());  // nothing was asked, nothing is answered
@@ -166,7 +160,7 @@ TEST(HttpServerAbuse, SilentConnectionIsClosedAfterIdleTimeout) {
 TEST(HttpServerAbuse, ConnectionsOverTheLimitAreRefusedAndSlotsComeBack) {
   Limits l;
   l.max_connections = 3;
-  ServerThread s(l, routes);
+  ServerThread s(l, abuse_routes);
   std::vector<std::unique_ptr<RawSocket>> held;
   for (int i = 0; i < 3; ++i) {
     held.push_back(std::make_unique<RawSocket>(s.port()));
@@ -192,7 +186,7 @@ TEST(HttpServerAbuse, ConnectionsOverTheLimitAreRefusedAndSlotsComeBack) {
 }
 
 TEST(HttpServerAbuse, GarbageFloodAfterValidRequestIsContained) {
-  ServerThread s({}, routes);
+  ServerThread s({}, abuse_routes);
   RawSocket c(s.port());
   std::string flood = "GET / HTTP/1.1\r\nHost: x\r\n\r\n" + std::string(200000, '\xff');
   c.send(flood);
@@ -207,7 +201,7 @@ TEST(HttpServerAbuse, GarbageFloodAfterValidRequestIsContained) {
 }
 
 TEST(HttpServerAbuse, ClientVanishingMidRequestLeavesNoConnection) {
-  ServerThread s({}, routes);
+  ServerThread s({}, abuse_routes);
   for (int i = 0; i < 20; ++i) {
     RawSocket c(s.port());
     c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -222,5 +216,5 @@ TEST(HttpServerAbuse, ClientVanishingMidRequestLeavesNoConnection) {
   expect_responsive(s.port());
 }
 
-}  // namespace
+}  // namespace server_abuse_test
 }  // namespace rollcall::daemon::http::test

@@ -7,11 +7,11 @@
 #include "http/ServerThread.h"
 
 namespace rollcall::daemon::http::test {
-namespace {
+namespace server_test {
 
 using namespace std::chrono_literals;
 
-void routes(const Request& req, Responder r) {
+void basic_routes(const Request& req, Responder r) {
   if (req.path == "/hello") return r.respond({200, "application/json", R"({"hello":"world"})", {}});
   if (req.path == "/echo") {
     std::string ct(req.header("content-type").value_or("text/plain"));
@@ -30,14 +30,8 @@ void routes(const Request& req, Responder r) {
   r.respond({404, "application/json", R"({"error":"not found"})", {}});
 }
 
-void expect_responsive(std::uint16_t port) {
-  auto res = request("127.0.0.1", port, "GET", "/hello", {}, {}, 2000ms);
-  ASSERT_TRUE(res.ok()) << res.error().message;
-  EXPECT_EQ(res->status, 200);
-}
-
 TEST(HttpServer, GetRoundTripWithStandardHeaders) {
-  ServerThread s({}, routes);
+  ServerThread s({}, basic_routes);
   auto res = request("127.0.0.1", s.port(), "GET", "/hello");
   ASSERT_TRUE(res.ok()) << res.error().message;
   EXPECT_EQ(res->status, 200);
@@ -49,7 +43,7 @@ TEST(HttpServer, GetRoundTripWithStandardHeaders) {
 }
 
 TEST(HttpServer, NonJsonHasNoCacheControlButNosniff) {
-  ServerThread s({}, routes);
+  ServerThread s({}, basic_routes);
   auto res = request("127.0.0.1", s.port(), "GET", "/html");
   ASSERT_TRUE(res.ok());
   EXPECT_FALSE(res->header("cache-control").has_value());
@@ -57,7 +51,7 @@ TEST(HttpServer, NonJsonHasNoCacheControlButNosniff) {
 }
 
 TEST(HttpServer, PostBodyRoundTrip) {
-  ServerThread s({}, routes);
+  ServerThread s({}, basic_routes);
   std::string body(100000, 'b');
   auto res = request("127.0.0.1", s.port(), "POST", "/echo", body, {{"Content-Type", "text/plain"}});
   ASSERT_TRUE(res.ok()) << res.error().message;
@@ -67,14 +61,14 @@ TEST(HttpServer, PostBodyRoundTrip) {
 }
 
 TEST(HttpServer, PathIsPercentDecodedAndQuerySeparated) {
-  ServerThread s({}, routes);
+  ServerThread s({}, basic_routes);
   auto res = request("127.0.0.1", s.port(), "GET", "/path/node%201?x=a%2Bb&y=2");
   ASSERT_TRUE(res.ok());
   EXPECT_EQ(res->body, "/path/node 1|x=a%2Bb&y=2|a+b");
 }
 
 TEST(HttpServer, MalformedPercentEscapeIs400) {
-  ServerThread s({}, routes);
+  ServerThread s({}, basic_routes);
   RawSocket c(s.port());
   c.send("GET /path/%zz HTTP/1.1\r\nHost: x\r\n\r\n");
   auto r = c.read_response();
@@ -84,14 +78,14 @@ TEST(HttpServer, MalformedPercentEscapeIs400) {
 }
 
 TEST(HttpServer, RemoteAddressIsLoopback) {
-  ServerThread s({}, routes);
+  ServerThread s({}, basic_routes);
   auto res = request("127.0.0.1", s.port(), "GET", "/whoami");
   ASSERT_TRUE(res.ok());
   EXPECT_EQ(res->body, "127.0.0.1 loopback");
 }
 
 TEST(HttpServer, KeepAliveServesSeveralRequestsOnOneConnection) {
-  ServerThread s({}, routes);
+  ServerThread s({}, basic_routes);
   RawSocket c(s.port());
   ASSERT_TRUE(c.connected());
   for (int i = 0; i < 3; ++i) {
@@ -105,7 +99,7 @@ TEST(HttpServer, KeepAliveServesSeveralRequestsOnOneConnection) {
 }
 
 TEST(HttpServer, PipelinedRequestsAreAnsweredInOrder) {
-  ServerThread s({}, routes);
+  ServerThread s({}, basic_routes);
   RawSocket c(s.port());
   std::string burst;
   for (int i = 0; i < 20; ++i) burst += "GET /path/" + std::to_string(i) + " HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -128,7 +122,7 @@ TEST(HttpServer, PipelinedRequestsAreAnsweredInOrder) {
 }
 
 TEST(HttpServer, ConnectionCloseIsHonoured) {
-  ServerThread s({}, routes);
+  ServerThread s({}, basic_routes);
   RawSocket c(s.port());
   c.send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   auto r = c.read_response();
@@ -138,7 +132,7 @@ TEST(HttpServer, ConnectionCloseIsHonoured) {
 }
 
 TEST(HttpServer, Http10ClosesUnlessKeepAliveAsked) {
-  ServerThread s({}, routes);
+  ServerThread s({}, basic_routes);
   {
     RawSocket c(s.port());
     c.send("GET /hello HTTP/1.0\r\n\r\n");
@@ -155,7 +149,7 @@ TEST(HttpServer, Http10ClosesUnlessKeepAliveAsked) {
 }
 
 TEST(HttpServer, HeadHasLengthButNoBody) {
-  ServerThread s({}, routes);
+  ServerThread s({}, basic_routes);
   RawSocket c(s.port());
   c.send("HEAD /big HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   // The HEAD answer announces 20000 bytes but sends none; the next response follows directly.
@@ -170,7 +164,7 @@ TEST(HttpServer, HeadHasLengthButNoBody) {
 }
 
 TEST(HttpServer, ExpectContinueGets100ThenAnswer) {
-  ServerThread s({}, routes);
+  ServerThread s({}, basic_routes);
   RawSocket c(s.port());
   c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
   auto cont = c.read_response();
@@ -184,7 +178,7 @@ TEST(HttpServer, ExpectContinueGets100ThenAnswer) {
 }
 
 TEST(HttpServer, HandlerExceptionBecomes500AndServerLives) {
-  ServerThread s({}, routes);
+  ServerThread s({}, basic_routes);
   auto res = request("127.0.0.1", s.port(), "GET", "/throw");
   ASSERT_TRUE(res.ok()) << res.error().message;
   EXPECT_EQ(res->status, 500);
@@ -194,7 +188,7 @@ TEST(HttpServer, HandlerExceptionBecomes500AndServerLives) {
 TEST(HttpServer, UnansweredRequestGets503AfterIdleTimeout) {
   Limits l;
   l.idle_timeout = 300ms;
-  ServerThread s(l, routes);
+  ServerThread s(l, basic_routes);
   auto start = std::chrono::steady_clock::now();
   auto res = request("127.0.0.1", s.port(), "GET", "/never", {}, {}, 5000ms);
   ASSERT_TRUE(res.ok()) << res.error().message;
@@ -212,7 +206,7 @@ TEST(HttpServer, LateRespondAfterTimeoutIsIgnored) {
       kept = r;
       return;
     }
-    routes(req, r);
+    basic_routes(req, r);
   });
   auto res = request("127.0.0.1", s.port(), "GET", "/keep");
   ASSERT_TRUE(res.ok());
@@ -226,7 +220,7 @@ TEST(HttpServer, IdleKeepAliveConnectionIsClosed) {
   Limits l;
   l.idle_timeout = 200ms;
   l.header_timeout = 200ms;
-  ServerThread s(l, routes);
+  ServerThread s(l, basic_routes);
   RawSocket c(s.port());
   c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(c.read_response());
@@ -238,7 +232,7 @@ TEST(HttpServer, IdleKeepAliveConnectionIsClosed) {
 }
 
 TEST(HttpServer, StatsCountRequestsByClass) {
-  ServerThread s({}, routes);
+  ServerThread s({}, basic_routes);
   ASSERT_TRUE(request("127.0.0.1", s.port(), "GET", "/hello").ok());
   ASSERT_TRUE(request("127.0.0.1", s.port(), "GET", "/nope").ok());
   ASSERT_TRUE(request("127.0.0.1", s.port(), "GET", "/throw").ok());
@@ -250,16 +244,16 @@ TEST(HttpServer, StatsCountRequestsByClass) {
 }
 
 TEST(HttpServer, ListenOnBusyPortReturnsError) {
-  ServerThread s({}, routes);
+  ServerThread s({}, basic_routes);
   asio::io_context io;
-  Server second(io, {}, routes);
+  Server second(io, {}, basic_routes);
   auto ec = second.listen(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), s.port()));
   EXPECT_TRUE(ec);
   EXPECT_EQ(ec, std::errc::address_in_use);
 }
 
 TEST(HttpServer, StopClosesOpenConnections) {
-  ServerThread s({}, routes);
+  ServerThread s({}, basic_routes);
   RawSocket c(s.port());
   c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(c.read_response());
@@ -268,5 +262,5 @@ TEST(HttpServer, StopClosesOpenConnections) {
   EXPECT_EQ(s.run([&] { return s.server().stats().open_connections; }), 0u);
 }
 
-}  // namespace
+}  // namespace server_test
 }  // namespace rollcall::daemon::http::test

@@ -12,6 +12,7 @@
 #include <optional>
 #include <thread>
 
+#include "daemon/http/Client.h"
 #include "daemon/http/Server.h"
 
 namespace rollcall::daemon::http::test {
@@ -50,5 +51,12 @@ class ServerThread {
   std::uint16_t port_ = 0;
   std::thread thread_;
 };
+
+// Fails the test unless the server at 127.0.0.1:port still answers GET /hello with 200 within 2 s.
+inline void expect_responsive(std::uint16_t port) {
+  auto res = request("127.0.0.1", port, "GET", "/hello", {}, {}, std::chrono::milliseconds(2000));
+  ASSERT_TRUE(res.ok()) << res.error().message;
+  EXPECT_EQ(res->status, 200);
+}
 
 }  // namespace rollcall::daemon::http::test

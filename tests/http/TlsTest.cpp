@@ -12,7 +12,7 @@
 #include "http/ServerThread.h"
 
 namespace rollcall::daemon::http::test {
-namespace {
+namespace tls_test {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
@@ -63,7 +63,7 @@ struct TempCert {
   }
 };
 
-void routes(const Request& q, Responder r) { r.respond({200, "application/json", "{\"path\":\"" + q.path + "\"}", {}}); }
+void tls_routes(const Request& q, Responder r) { r.respond({200, "application/json", "{\"path\":\"" + q.path + "\"}", {}}); }
 
 struct TlsServer {
   TempCert certs;
@@ -71,7 +71,7 @@ struct TlsServer {
   std::unique_ptr<ServerThread> s;
   explicit TlsServer(Limits l = {}) {
     // enable_tls must happen before listen(): build the server by hand on its own thread object.
-    s = std::make_unique<ServerThread>(l, routes);
+    s = std::make_unique<ServerThread>(l, tls_routes);
     s->run([&] {
       s->server().stop();
       EXPECT_FALSE(s->server().enable_tls(certs.cert.string(), certs.key.string()));
@@ -137,7 +137,7 @@ TEST(HttpTls, StalledHandshakeIsDropped) {
 TEST(HttpTls, BadFilesAreErrorsNotExceptions) {
   TempCert certs;
   asio::io_context io;
-  Server s(io, {}, routes);
+  Server s(io, {}, tls_routes);
   EXPECT_TRUE(s.enable_tls("/nonexistent/cert.pem", certs.key.string()));
   EXPECT_TRUE(s.enable_tls(certs.cert.string(), "/nonexistent/key.pem"));
   TempCert other;
@@ -145,5 +145,5 @@ TEST(HttpTls, BadFilesAreErrorsNotExceptions) {
   EXPECT_FALSE(s.enable_tls(certs.cert.string(), certs.key.string()));
 }
 
-}  // namespace
+}  // namespace tls_test
 }  // namespace rollcall::daemon::http::test

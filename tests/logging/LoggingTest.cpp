@@ -10,7 +10,7 @@
 #include "daemon/Logging.h"
 
 namespace rollcall::daemon {
-namespace {
+namespace logging_test {
 
 std::vector<std::string> lines(const std::string& s) {
   std::vector<std::string> out;
@@ -104,5 +104,5 @@ TEST(Logging, JsonEscapeTable) {
   EXPECT_EQ(json_escape("\xE2\x82\xAC"), "\xE2\x82\xAC");
 }
 
-}  // namespace
+}  // namespace logging_test
 }  // namespace rollcall::daemon

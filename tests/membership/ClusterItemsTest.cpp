@@ -13,7 +13,7 @@
 #include "membership/Rng.h"
 
 namespace rollcall::membership {
-namespace {
+namespace cluster_items_test {
 
 const NodeId kW1 = NodeId::from_words(1, 0);
 const NodeId kW2 = NodeId::from_words(2, 0);
@@ -160,5 +160,5 @@ TEST(ClusterItems, RemovalLookups) {
   EXPECT_EQ(items.removals().size(), 2u);
 }
 
-}  // namespace
+}  // namespace cluster_items_test
 }  // namespace rollcall::membership

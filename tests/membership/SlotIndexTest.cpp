@@ -11,7 +11,7 @@
 #include "membership/SlotIndex.h"
 
 namespace rollcall::membership {
-namespace {
+namespace slot_index_test {
 
 TEST(SlotIndex, MatchesAMultimapUnderRandomInsertsAndErases) {
   Rng rng(rollcall::testing::test_seed(11));
@@ -123,5 +123,5 @@ TEST(MemberTable, DenseStorageStaysConsistentUnderChurn) {
   EXPECT_EQ(seen.size(), probeable);
 }
 
-}  // namespace
+}  // namespace slot_index_test
 }  // namespace rollcall::membership

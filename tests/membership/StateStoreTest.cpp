@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace rollcall::membership {
-namespace {
+namespace state_store_test {
 
 const NodeId kA = NodeId::from_words(1, 1);
 const NodeId kB = NodeId::from_words(2, 2);
@@ -129,5 +129,5 @@ TEST(StateStore, BytesEstimateTracksReplacements) {
   EXPECT_EQ(s.bytes_estimate(kA), StateStore::estimate_size(big[0]) + StateStore::estimate_size(more[0]));
 }
 
-}  // namespace
+}  // namespace state_store_test
 }  // namespace rollcall::membership

@@ -6,7 +6,7 @@
 #include "membership/WarningCatalog.h"
 
 namespace rollcall::membership {
-namespace {
+namespace table_status_test {
 
 using testing::comp;
 using testing::count_code;
@@ -252,5 +252,5 @@ TEST(TableStatus, ServerStatusIsTheWorstOfItsComponents) {
   EXPECT_EQ(row(t2, View::id(2))->status, Health::ok);
 }
 
-}  // namespace
+}  // namespace table_status_test
 }  // namespace rollcall::membership

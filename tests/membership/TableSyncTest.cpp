@@ -10,7 +10,7 @@
 #include "membership/WarningCatalog.h"
 
 namespace rollcall::membership {
-namespace {
+namespace table_sync_test {
 
 using testing::comp;
 using testing::count_code;
@@ -330,5 +330,5 @@ TEST(TableDigest, ConfigShownWithItsVersion) {
   EXPECT_FALSE(t2.config_writer.has_value());
 }
 
-}  // namespace
+}  // namespace table_sync_test
 }  // namespace rollcall::membership

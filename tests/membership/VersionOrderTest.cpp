@@ -5,7 +5,7 @@
 #include "membership/VersionOrder.h"
 
 namespace rollcall::membership {
-namespace {
+namespace version_order_test {
 
 TEST(VersionOrder, Table) {
   struct Case {
@@ -41,5 +41,5 @@ TEST(Prevailing, OpaqueTieGoesToSmallest) {
 
 TEST(Prevailing, NoVotesNoWinner) { EXPECT_EQ(Prevailing(Prevailing::TieBreak::smallest).winner(), ""); }
 
-}  // namespace
+}  // namespace version_order_test
 }  // namespace rollcall::membership

@@ -16,7 +16,7 @@
 #include "daemon/persist/DataDir.h"
 
 namespace rollcall::daemon::persist {
-namespace {
+namespace data_dir_reset_test {
 
 namespace m = rollcall::membership;
 namespace fs = std::filesystem;
@@ -203,5 +203,5 @@ TEST(DataDirReset, WriteFailsMidwayWhenTheFileSizeLimitIsHit) {
   EXPECT_EQ(d->load_local_state()->entries, big);
 }
 
-}  // namespace
+}  // namespace data_dir_reset_test
 }  // namespace rollcall::daemon::persist

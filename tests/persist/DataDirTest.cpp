@@ -11,7 +11,7 @@
 #include "daemon/persist/ChecksummedJson.h"
 
 namespace rollcall::daemon::persist {
-namespace {
+namespace data_dir_test {
 
 namespace m = rollcall::membership;
 namespace fs = std::filesystem;
@@ -232,5 +232,5 @@ TEST(DataDir, WellFormedButWrongContentIsRefused) {
   expect_refused(tmp.path(), file, "above the counter");
 }
 
-}  // namespace
+}  // namespace data_dir_test
 }  // namespace rollcall::daemon::persist

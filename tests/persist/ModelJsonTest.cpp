@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 namespace rollcall::daemon::persist {
-namespace {
+namespace model_json_test {
 
 namespace m = rollcall::membership;
 using nlohmann::json;
@@ -111,5 +111,5 @@ TEST(ModelJson, ConfigOverlayIsPartialAndStrict) {
   EXPECT_EQ(type.error(), "automatic_failover: expected true or false, got a string");
 }
 
-}  // namespace
+}  // namespace model_json_test
 }  // namespace rollcall::daemon::persist

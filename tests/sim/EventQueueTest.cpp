@@ -11,7 +11,7 @@
 #include "sim/EventQueue.h"
 
 namespace rollcall::sim {
-namespace {
+namespace event_queue_test {
 
 using membership::from_us;
 
@@ -86,5 +86,5 @@ TEST(EventQueue, MatchesAReferenceOrderUnderRandomLoad) {
   EXPECT_GT(popped, 10'000u);
 }
 
-}  // namespace
+}  // namespace event_queue_test
 }  // namespace rollcall::sim

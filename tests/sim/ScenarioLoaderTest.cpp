@@ -8,7 +8,7 @@
 #include "sim/ScenarioLoader.h"
 
 namespace rollcall::sim {
-namespace {
+namespace scenario_loader_test {
 
 using namespace std::chrono_literals;
 
@@ -106,5 +106,5 @@ TEST(ScenarioLoader, MistakesAreErrorsNamingTheKey) {
   EXPECT_EQ(error_of("name = \"ok\""), "");
 }
 
-}  // namespace
+}  // namespace scenario_loader_test
 }  // namespace rollcall::sim

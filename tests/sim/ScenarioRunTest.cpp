@@ -9,7 +9,7 @@
 #include "sim/ScenarioLoader.h"
 
 namespace rollcall::sim {
-namespace {
+namespace scenario_run_test {
 
 using namespace std::chrono_literals;
 
@@ -225,5 +225,5 @@ TEST(Determinism, SameSeedGivesIdenticalResultsDifferentSeedsDiffer) {
   EXPECT_GT(a.size(), 1000u);
 }
 
-}  // namespace
+}  // namespace scenario_run_test
 }  // namespace rollcall::sim

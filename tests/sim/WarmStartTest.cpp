@@ -8,7 +8,7 @@
 #include "sim/World.h"
 
 namespace rollcall::sim {
-namespace {
+namespace warm_start_test {
 
 using namespace std::chrono_literals;
 using membership::MemberState;
@@ -61,5 +61,5 @@ TEST(WarmStart, RestoreIgnoresSelfNonAliveAndKnownClaims) {
   EXPECT_NE(t.find(w.node(3).id), nullptr);
 }
 
-}  // namespace
+}  // namespace warm_start_test
 }  // namespace rollcall::sim

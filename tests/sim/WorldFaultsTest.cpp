@@ -11,7 +11,7 @@
 #include "sim/World.h"
 
 namespace rollcall::sim {
-namespace {
+namespace world_faults_test {
 
 using namespace std::chrono_literals;
 using membership::MemberState;
@@ -170,5 +170,5 @@ TEST(WorldFaults, SameSeedGivesTheSameTrafficDifferentSeedDoesNot) {
   EXPECT_NE(run(seed), run(seed + 1));
 }
 
-}  // namespace
+}  // namespace world_faults_test
 }  // namespace rollcall::sim

@@ -13,7 +13,7 @@
 #include "wire/Seed.h"
 
 namespace rollcall::gossip::wire {
-namespace {
+namespace codec_hostile_test {
 
 using testing::from_hex;
 using testing::to_hex;
@@ -357,5 +357,5 @@ TEST(CodecHostile, InvalidFieldsAreMalformed) {
   }
 }
 
-}  // namespace
+}  // namespace codec_hostile_test
 }  // namespace rollcall::gossip::wire

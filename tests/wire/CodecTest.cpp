@@ -6,7 +6,7 @@
 #include "wire/Samples.h"
 
 namespace rollcall::gossip::wire {
-namespace {
+namespace codec_test {
 
 using testing::from_hex;
 using testing::to_hex;
@@ -137,5 +137,5 @@ TEST(CodecGolden, StatePushWithDigest) {
   EXPECT_EQ(to_hex(encode_message(m)), golden({"94 0a 90 90 91 92 ", kId1Hex, "cd012c"}));
 }
 
-}  // namespace
+}  // namespace codec_test
 }  // namespace rollcall::gossip::wire

@@ -6,15 +6,12 @@
 
 #include "gossip/crypto/Envelope.h"
 #include "membership/Rng.h"
+#include "wire/Keys.h"
 
 namespace rollcall::gossip::crypto {
-namespace {
+namespace envelope_test {
 
-Key key_of(std::uint8_t b) {
-  Key k;
-  k.fill(b);
-  return k;
-}
+using test::key_of;
 
 // Deterministic nonces, as the simulator would pass.
 NonceSource counting_nonces() {
@@ -190,5 +187,5 @@ TEST(Envelope, MovedEnvelopeStillWorks) {
   EXPECT_EQ(b.open(b.seal(payload(3)), out), OpenError::ok);
 }
 
-}  // namespace
+}  // namespace envelope_test
 }  // namespace rollcall::gossip::crypto

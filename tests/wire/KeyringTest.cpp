@@ -3,15 +3,12 @@
 
 #include "gossip/crypto/Fingerprint.h"
 #include "gossip/crypto/Keyring.h"
+#include "wire/Keys.h"
 
 namespace rollcall::gossip::crypto {
-namespace {
+namespace keyring_test {
 
-Key key_of(std::uint8_t b) {
-  Key k;
-  k.fill(b);
-  return k;
-}
+using test::key_of;
 
 TEST(Keyring, FirstInstalledKeyIsPrimaryAndInstallIsIdempotent) {
   Keyring r;
@@ -111,5 +108,5 @@ TEST(Fingerprint, KnownVectorStableAndSaltDependent) {
   EXPECT_EQ(fingerprint("salt", "").size(), 16u);
 }
 
-}  // namespace
+}  // namespace keyring_test
 }  // namespace rollcall::gossip::crypto

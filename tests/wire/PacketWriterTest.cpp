@@ -9,7 +9,7 @@
 #include "wire/Seed.h"
 
 namespace rollcall::gossip::wire {
-namespace {
+namespace packet_writer_test {
 
 // A message whose encoding is roughly `size` bytes (an Ack, or a MemberUpdate with a long name).
 Bytes message_of_about(std::size_t size, std::uint64_t n) {
@@ -116,5 +116,5 @@ TEST(PacketWriter, FinishedWriterIsReusable) {
   EXPECT_EQ(w.finish(), first);
 }
 
-}  // namespace
+}  // namespace packet_writer_test
 }  // namespace rollcall::gossip::wire
