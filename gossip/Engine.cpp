@@ -61,7 +61,7 @@ void Engine::start(Instant now) {
   probe_->start(now);
   anti_entropy_->start(now);
   join_leave_->start(now);
-  ctx_.arm(now + ctx_.cfg.gossip_interval, timer::GossipTick{});
+  ensure_gossip_tick(now);
 }
 
 void Engine::join(std::span<const Address> seeds, Instant now) {
@@ -70,7 +70,10 @@ void Engine::join(std::span<const Address> seeds, Instant now) {
   push_news(now);
 }
 
-void Engine::leave(Instant now) { join_leave_->leave(now); }
+void Engine::leave(Instant now) {
+  join_leave_->leave(now);
+  ensure_gossip_tick(now);
+}
 
 void Engine::on_packet(const Address& from, std::span<const std::uint8_t> bytes, Instant now) {
   if (ctx_.stopped) return;
@@ -145,7 +148,7 @@ void Engine::on_timer(const Timer& t, Instant now) {
         } else if constexpr (std::is_same_v<T, timer::Suspicion>) {
           members_->on_suspicion_timer(tm, now);
         } else if constexpr (std::is_same_v<T, timer::GossipTick>) {
-          ctx_.arm(now + ctx_.cfg.gossip_interval, timer::GossipTick{});
+          gossip_tick_armed_ = false;  // re-armed below (ensure_gossip_tick) while the queue holds news
           gossip_round(now);
           news_pushed_ = ctx_.news;  // this round carried everything queued so far
           anti_entropy_->on_gossip_round(now);
@@ -160,7 +163,7 @@ void Engine::on_timer(const Timer& t, Instant now) {
         }
       },
       t);
-  push_news(now);
+  push_news(now);  // also re-arms the gossip tick while the queue holds news
 }
 
 std::size_t Engine::gossip_round(Instant now) {
@@ -174,7 +177,14 @@ std::size_t Engine::gossip_round(Instant now) {
   return peers.size();
 }
 
+void Engine::ensure_gossip_tick(Instant now) {
+  if (gossip_tick_armed_ || ctx_.queue.empty() || !ctx_.started || ctx_.stopped) return;
+  gossip_tick_armed_ = true;
+  ctx_.arm(now + ctx_.cfg.gossip_interval, timer::GossipTick{});
+}
+
 void Engine::push_news(Instant now) {
+  ensure_gossip_tick(now);
   if (ctx_.news == news_pushed_ || !ctx_.started || ctx_.stopped) return;
   if (last_eager_ && now - *last_eager_ < ctx_.cfg.gossip_interval) return;  // the next tick carries it
   news_pushed_ = ctx_.news;
@@ -193,7 +203,10 @@ void Engine::on_stream_reply(std::uint64_t id, std::span<const std::uint8_t> byt
   push_news(now);
 }
 
-void Engine::on_stream_failed(std::uint64_t id, Instant now) { anti_entropy_->on_stream_failed(id, now); }
+void Engine::on_stream_failed(std::uint64_t id, Instant now) {
+  anti_entropy_->on_stream_failed(id, now);
+  ensure_gossip_tick(now);
+}
 
 void Engine::write_local(membership::StateEntry e, Instant now) { ctx_.write_local(std::move(e), now); }
 

@@ -101,6 +101,10 @@ class Engine {
   // now instead of at the next tick. Bounded: at most one eager round per gossip_interval, so the
   // packet rate at most doubles while news flows (join storms); bursts of writes coalesce.
   void push_news(Instant now);
+  // The gossip tick runs only while the broadcast queue holds something: an idle node (the steady
+  // state) has no timer firing gossip_interval apart for nothing. Called after every input, so
+  // anything queued is on its way within one gossip_interval.
+  void ensure_gossip_tick(Instant now);
 
   Context ctx_;
   std::unique_ptr<ProbeCycle> probe_;
@@ -109,6 +113,7 @@ class Engine {
   std::unique_ptr<JoinLeave> join_leave_;
   std::uint64_t news_pushed_ = 0;  // ctx_.news at the last eager check
   std::optional<Instant> last_eager_;
+  bool gossip_tick_armed_ = false;
 };
 
 }  // namespace rollcall::gossip

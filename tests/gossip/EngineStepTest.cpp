@@ -98,6 +98,44 @@ TEST_F(EngineStep, StartArmsEveryPeriodicTimer) {
   EXPECT_EQ(engine.members().size(), 1u);
 }
 
+TEST_F(EngineStep, GossipTickRunsOnlyWhileTheQueueHoldsNews) {
+  engine.start(now);
+  add_peer(kB);
+  add_peer(kC);
+  auto gossip_ticks = [&] {
+    std::vector<TimerArm> out;
+    for (const auto& t : engine.outbox().timers)
+      if (std::holds_alternative<timer::GossipTick>(t.timer)) out.push_back(t);
+    return out;
+  };
+  ASSERT_EQ(gossip_ticks().size(), 1u) << "news queued: exactly one tick armed";
+  // Fire each armed tick at its time until none is armed (the queue drained); bounded.
+  int fired = 0;
+  for (; fired < 200; ++fired) {
+    auto ticks = gossip_ticks();
+    if (ticks.empty()) break;
+    ASSERT_EQ(ticks.size(), 1u) << "never two gossip ticks at once";
+    now = ticks[0].at;
+    engine.outbox().clear();
+    engine.on_timer(ticks[0].timer, now);
+  }
+  ASSERT_GT(fired, 0);
+  ASSERT_LT(fired, 200) << "the queue never drained";
+  EXPECT_EQ(engine.queue_depth(), 0u);
+  EXPECT_TRUE(gossip_ticks().empty()) << "an idle node arms no gossip tick";
+  // Other inputs with nothing new to tell arm nothing either.
+  engine.outbox().clear();
+  engine.on_timer(timer::ProbeTick{1}, now);
+  EXPECT_TRUE(gossip_ticks().empty());
+  // News arms it again, one gossip_interval later, once.
+  engine.outbox().clear();
+  engine.set_local("component/web", membership::ComponentInfo{"web", "1.0", ""}, now);
+  EXPECT_GE(engine.queue_depth(), 1u);
+  auto ticks = gossip_ticks();
+  ASSERT_EQ(ticks.size(), 1u);
+  EXPECT_EQ(ticks[0].at, now + Config::lan().gossip_interval);
+}
+
 TEST_F(EngineStep, AliveUpdateAddsAMemberAndIsRegossiped) {
   engine.start(now);
   engine.outbox().clear();
