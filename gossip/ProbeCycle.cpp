@@ -22,7 +22,7 @@ void ProbeCycle::on_tick(const timer::ProbeTick& t, Instant now) {
   const auto target = ctx_.table.next_probe_target(ctx_.rng);
   if (!target) return;
   const Member* m = ctx_.table.find(*target);
-  probe_ = Probe{ctx_.seq(), *target, now, true, 0, 0};
+  probe_ = Probe{ctx_.seq(), *target, now, now + ctx_.probe_interval(), true, 0, 0};
 
   wire::Ping ping{probe_.seq, m->id, ctx_.self.id, ctx_.self.address};
   if (m->state == MemberState::suspect) {
@@ -35,8 +35,9 @@ void ProbeCycle::on_tick(const timer::ProbeTick& t, Instant now) {
     ctx_.send(m->address, msgs);
   }
   ctx_.metrics.probes_sent++;
+  // The deadline is armed by the timeout, only for a probe still unanswered then: most probes are
+  // acked in time and need one timer, not two.
   ctx_.arm(now + ctx_.probe_timeout(), timer::ProbeTimeout{probe_.seq});
-  ctx_.arm(now + ctx_.probe_interval(), timer::ProbeDeadline{probe_.seq});
 }
 
 void ProbeCycle::on_probe_timeout(const timer::ProbeTimeout& t, Instant now) {
@@ -46,6 +47,7 @@ void ProbeCycle::on_probe_timeout(const timer::ProbeTimeout& t, Instant now) {
     probe_.active = false;
     return;
   }
+  ctx_.arm(std::max(probe_.deadline, now), timer::ProbeDeadline{probe_.seq});
   const NodeId target = probe_.target;
   auto relays = ctx_.table.random_members(ctx_.cfg.indirect_checks, ctx_.rng, [&](const Member& r) {
     return r.id != target && r.state == MemberState::alive;

@@ -35,6 +35,7 @@ class ProbeCycle {
     std::uint32_t seq = 0;
     NodeId target;
     Instant sent{};
+    Instant deadline{};  // end of this probe's period: suspect if still unanswered then
     bool active = false;
     std::uint32_t expected_nacks = 0;
     std::uint32_t nacks = 0;

@@ -168,12 +168,13 @@ TEST_F(EngineStep, MissedAckLeadsToPingReqTcpFallbackThenSuspicion) {
   auto timeout = timer_of<timer::ProbeTimeout>();
   ASSERT_TRUE(timeout);
   EXPECT_EQ(timeout->at, now + Config::lan().probe_timeout);
-  auto deadline = timer_of<timer::ProbeDeadline>();
-  ASSERT_TRUE(deadline);
-  EXPECT_EQ(deadline->at, now + Config::lan().probe_interval);
+  EXPECT_FALSE(timer_of<timer::ProbeDeadline>()) << "armed only if the ack is still missing at the timeout";
 
   engine.outbox().clear();
   engine.on_timer(timer::ProbeTimeout{seq}, now + 500ms);
+  auto deadline = timer_of<timer::ProbeDeadline>();
+  ASSERT_TRUE(deadline);
+  EXPECT_EQ(deadline->at, now + Config::lan().probe_interval) << "the end of the probe's period";
   ASSERT_EQ(engine.outbox().datagrams.size(), 1u);
   EXPECT_EQ(engine.outbox().datagrams[0].to, other.addr);
   auto reqs = all_of<wire::PingReq>(decode(engine.outbox().datagrams[0].bytes));
@@ -223,7 +224,8 @@ TEST_F(EngineStep, AckBeforeTheDeadlinePreventsSuspicion) {
   engine.on_packet(kB.addr, packet({wire::Ack{seq, target}}), now + 10ms);
   engine.outbox().clear();
   engine.on_timer(timer::ProbeTimeout{seq}, now + 500ms);
-  engine.on_timer(timer::ProbeDeadline{seq}, now + 1s);
+  EXPECT_FALSE(timer_of<timer::ProbeDeadline>()) << "an answered probe arms no deadline";
+  engine.on_timer(timer::ProbeDeadline{seq}, now + 1s);  // a stale one is a no-op
   EXPECT_TRUE(engine.outbox().datagrams.empty());
   EXPECT_EQ(engine.members().find(target)->state, MemberState::alive);
   EXPECT_EQ(engine.members().find(target)->rtt, 10ms);
