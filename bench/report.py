@@ -217,8 +217,9 @@ def targets_section(agents, idle, loss, http, sim):
                          "{:,.0f} msgs per CPU-second ({:,.0f} per wall-second), {} nodes".format(
                              v, tp.get("msgs_per_wall_s_median", 0), tp.get("nodes", "?")),
                          verdict(v >= 1e6, "%.0f%% of the target (%.1f× short): each message costs a few cache misses "
-                                           "in N engines' tables, plus msgpack decode and ~5 timer events; see "
-                                           "docs/simulator.md" % (100 * v / 1e6, 1e6 / v))))
+                                           "in N engines' tables, msgpack decode and %.1f events per message (5.0 before session 4 "
+                                           "dropped the idle timers); see docs/simulator.md" % (
+                                               100 * v / 1e6, 1e6 / v, tp.get("events_per_cpu_s_median", 0) / v))))
         b = sim.get("bootstrap_2000", {})
         if b:
             bv = b.get("all_see_all_virtual_s")
