@@ -68,8 +68,8 @@ void MemberProtocol::on_update(const wire::MemberUpdate& in, Instant now, bool v
   switch (u.state) {
     case MemberState::alive: {
       const bool moved = m->address != u.address || m->name != u.name;
-      m->incarnation = u.incarnation;
-      m->address = u.address;
+      ctx_.table.set_incarnation(*m, u.incarnation);
+      ctx_.table.set_address(*m, u.address);
       ctx_.table.rename(*m, u.name);
       ctx_.table.set_state(*m, MemberState::alive, now);
       suspicions_.erase(m->id);
@@ -85,13 +85,13 @@ void MemberProtocol::on_update(const wire::MemberUpdate& in, Instant now, bool v
     case MemberState::suspect:
       if (before == MemberState::dead || before == MemberState::left) {
         // A newer incarnation of a member we had given up: it lives, but is doubted.
-        m->incarnation = u.incarnation;
+        ctx_.table.set_incarnation(*m, u.incarnation);
         ctx_.table.set_state(*m, MemberState::alive, now);
       }
       start_suspicion(*m, u.incarnation, u.from, now);
       break;
     case MemberState::dead:
-      m->incarnation = u.incarnation;
+      ctx_.table.set_incarnation(*m, u.incarnation);
       suspicions_.erase(m->id);
       ctx_.table.set_state(*m, MemberState::dead, now);
       if (before != MemberState::dead) {
@@ -101,7 +101,7 @@ void MemberProtocol::on_update(const wire::MemberUpdate& in, Instant now, bool v
       ctx_.broadcast_member(u);
       break;
     case MemberState::left:
-      m->incarnation = u.incarnation;
+      ctx_.table.set_incarnation(*m, u.incarnation);
       suspicions_.erase(m->id);
       ctx_.table.set_state(*m, MemberState::left, now);
       ctx_.graveyard.emplace_back(now, m->id);
@@ -133,7 +133,7 @@ void MemberProtocol::on_self_claim(const wire::MemberUpdate& u, Instant now) {
   }
   // Refute: a newer counter within our generation, broadcast first.
   ctx_.incarnation.counter = std::max(ctx_.incarnation.counter, u.incarnation.counter) + 1;
-  if (Member* self = ctx_.table.find(ctx_.self.id)) self->incarnation = ctx_.incarnation;
+  if (Member* self = ctx_.table.find(ctx_.self.id)) ctx_.table.set_incarnation(*self, ctx_.incarnation);
   ctx_.broadcast_member(ctx_.self_update(ctx_.leaving ? MemberState::left : MemberState::alive), true);
   answer_sender_with_self();  // and straight back to whoever told us: it holds the suspicion
   ctx_.awareness.apply(+1);
@@ -187,7 +187,7 @@ void MemberProtocol::start_suspicion(Member& m, const membership::Incarnation& i
   const Duration min = formulas::suspicion_min(ctx_.cfg.suspicion_mult, n, ctx_.cfg.probe_interval);
   const Duration max = formulas::suspicion_max(ctx_.cfg.suspicion_max_mult, min);
   const std::uint32_t k = formulas::suspicion_confirmations(ctx_.cfg.suspicion_mult, n);
-  m.incarnation = inc;
+  ctx_.table.set_incarnation(m, inc);
   ctx_.table.set_state(m, MemberState::suspect, now);
   if (now - m.last_suspected > membership::kSuspicionMemory) m.recent_suspicions = 0;
   m.recent_suspicions++;

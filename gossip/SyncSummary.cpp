@@ -1,100 +1,61 @@
 #include "gossip/SyncSummary.h"
 
+#include <cassert>
 #include <string_view>
 
 #include "gossip/Context.h"
+#include "membership/SyncHash.h"
 
 namespace rollcall::gossip {
 
+using membership::member_sync_hash;
+using membership::state_sync_hash;
+using membership::SyncItemHash;
+
 namespace {
 
-// FNV-1a over the fields of one item, then a splitmix finalizer so that XOR-combining many items
-// stays well distributed. Fixed arithmetic: equal inputs hash equally on every build and host.
-class ItemHash {
- public:
-  ItemHash& add(std::string_view s) {
-    for (unsigned char c : s) step(c);
-    step(0xff);  // field separator: ("ab","c") != ("a","bc")
-    return *this;
-  }
-  ItemHash& add(std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) step(static_cast<std::uint8_t>(v >> (8 * i)));
-    return *this;
-  }
-  ItemHash& add(const NodeId& id) {
-    for (auto b : id.bytes()) step(b);
-    return *this;
-  }
-  // Same as add(a.to_string()), without formatting through the C library for IPv4 (this runs for
-  // every member at every periodic push-pull).
-  ItemHash& add(const membership::Address& a) {
-    if (a.family() != membership::Address::Family::v4) return add(a.to_string());
-    char buf[24];
-    std::size_t n = 0;
-    auto put = [&](unsigned v) {
-      char d[5];
-      std::size_t k = 0;
-      do {
-        d[k++] = static_cast<char>('0' + v % 10);
-        v /= 10;
-      } while (v != 0);
-      while (k > 0) buf[n++] = d[--k];
-    };
-    const auto& ip = a.ip_bytes();
-    for (int i = 0; i < 4; ++i) {
-      if (i > 0) buf[n++] = '.';
-      put(ip[static_cast<std::size_t>(i)]);
-    }
-    buf[n++] = ':';
-    put(a.port());
-    return add(std::string_view(buf, n));
-  }
-  std::uint64_t done() const {
-    std::uint64_t z = h_ + 0x9e3779b97f4a7c15ull;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
+std::uint64_t cluster_part(const Context& ctx) {
+  std::uint64_t x = 0;
+  for (const auto& d : ctx.items.digest()) x ^= SyncItemHash().add(d.key).add(d.lamport).add(d.writer).done();
+  return x;
+}
 
- private:
-  void step(std::uint8_t b) {
-    h_ ^= b;
-    h_ *= 0x100000001b3ull;
-  }
-  std::uint64_t h_ = 0xcbf29ce484222325ull;
-};
-
-std::uint64_t member_hash(const NodeId& id, std::string_view name, const membership::Address& address,
-                          const membership::Incarnation& inc, membership::MemberState state) {
-  return ItemHash()
-      .add(id)
-      .add(name)
-      .add(address)
-      .add(inc.generation)
-      .add(inc.counter)
-      .add(static_cast<std::uint64_t>(state))
-      .done();
+// Our own claim is hashed as we announce it (incarnation, alive or left), not as the table stores it.
+std::uint64_t self_claim(const Context& ctx) {
+  const auto u = ctx.self_update(ctx.leaving ? membership::MemberState::left : membership::MemberState::alive);
+  return member_sync_hash(u.id, u.name, u.address, u.incarnation, u.state);
 }
 
 }  // namespace
 
 SyncSummary SyncSummary::of(const Context& ctx) {
+  // The table and the store keep their XORs up to date as they change: O(1) here, plus the
+  // cluster items (a handful).
+  SyncSummary s;
+  s.members = ctx.table.sync_xor();
+  if (const auto* self = ctx.table.find(ctx.self.id)) {
+    s.members ^= member_sync_hash(self->id, self->name, self->address, self->incarnation, self->state);
+    s.members ^= self_claim(ctx);
+  }
+  s.state = ctx.store.sync_xor();
+  s.cluster = cluster_part(ctx);
+  assert(s == recompute(ctx) && "a member or state change bypassed the table's or the store's setters");
+  return s;
+}
+
+SyncSummary SyncSummary::recompute(const Context& ctx) {
   SyncSummary s;
   ctx.table.for_each([&](const membership::Member& m) {
-    if (m.id == ctx.self.id) {
-      const auto u = ctx.self_update(ctx.leaving ? membership::MemberState::left : membership::MemberState::alive);
-      s.members ^= member_hash(u.id, u.name, u.address, u.incarnation, u.state);
-    } else {
-      s.members ^= member_hash(m.id, m.name, m.address, m.incarnation, m.state);
-    }
+    s.members ^= m.id == ctx.self.id ? self_claim(ctx)
+                                     : member_sync_hash(m.id, m.name, m.address, m.incarnation, m.state);
   });
   for (const auto& [owner, max_version] : ctx.store.digest()) {
     (void)max_version;
     if (const auto* entries = ctx.store.owner(owner)) {
-      for (const auto& [key, stored] : *entries) s.state ^= ItemHash().add(owner).add(key).add(stored.entry.version).done();
+      for (const auto& [key, stored] : *entries) s.state ^= state_sync_hash(owner, key, stored.entry.version);
     }
   }
-  for (const auto& d : ctx.items.digest()) s.cluster ^= ItemHash().add(d.key).add(d.lamport).add(d.writer).done();
+  s.cluster = cluster_part(ctx);
   return s;
 }
 

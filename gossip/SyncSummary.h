@@ -19,7 +19,11 @@ struct SyncSummary {
 
   friend bool operator==(const SyncSummary&, const SyncSummary&) = default;
 
+  // O(1) plus the cluster items: the member table and the state store maintain their parts as
+  // they change. Debug builds check it against recompute() at every call.
   static SyncSummary of(const Context& ctx);
+  // The same, from scratch: every member and every state entry hashed (O(N)).
+  static SyncSummary recompute(const Context& ctx);
   // Wire form: [members, state, cluster]; a peer's extra trailing values are ignored.
   std::vector<std::uint64_t> to_wire() const { return {members, state, cluster}; }
   static std::optional<SyncSummary> from_wire(const std::vector<std::uint64_t>& v);

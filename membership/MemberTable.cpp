@@ -1,5 +1,7 @@
 #include "membership/MemberTable.h"
 
+#include "membership/SyncHash.h"
+
 #include <algorithm>
 
 namespace rollcall::membership {
@@ -32,6 +34,7 @@ Member& MemberTable::add(Member m, Rng& rng) {
   }
   by_id_.insert(id.hash(), idx);
   by_name_.insert(name_hash(slot(idx).name), idx);
+  sync_xor_ ^= sync_hash(slot(idx));
   if (id != self_) {
     // Insert at a random position: append, then swap with a random spot.
     order_.push_back(idx);
@@ -65,6 +68,7 @@ void MemberTable::erase(const NodeId& id) {
   if (idx == kNone) return;
   Member& m = slot(idx);
   if (is_live(m.state)) --live_;
+  sync_xor_ ^= sync_hash(m);
   by_name_.erase(name_hash(m.name), idx);
   by_id_.erase(id.hash(), idx);
   remove_from_order(idx);
@@ -113,13 +117,40 @@ std::vector<NodeId> MemberTable::random_members(std::size_t k, Rng& rng,
   return out;
 }
 
+std::uint64_t MemberTable::sync_hash(const Member& m) {
+  return member_sync_hash(m.id, m.name, m.address, m.incarnation, m.state);
+}
+
 void MemberTable::set_state(Member& m, MemberState s, Instant now) {
   if (m.state == s) return;
+  if (!owns(m)) {
+    m.state = s;
+    m.state_since = now;
+    return;
+  }
   const bool was = is_live(m.state), will = is_live(s);
   if (was && !will) --live_;
   if (!was && will) ++live_;
+  sync_xor_ ^= sync_hash(m);
   m.state = s;
   m.state_since = now;
+  sync_xor_ ^= sync_hash(m);
+}
+
+void MemberTable::set_incarnation(Member& m, const Incarnation& inc) {
+  if (m.incarnation == inc) return;
+  const bool ours = owns(m);
+  if (ours) sync_xor_ ^= sync_hash(m);
+  m.incarnation = inc;
+  if (ours) sync_xor_ ^= sync_hash(m);
+}
+
+void MemberTable::set_address(Member& m, const Address& address) {
+  if (m.address == address) return;
+  const bool ours = owns(m);
+  if (ours) sync_xor_ ^= sync_hash(m);
+  m.address = address;
+  if (ours) sync_xor_ ^= sync_hash(m);
 }
 
 std::vector<NodeId> MemberTable::ids_named(const std::string& name) const {
@@ -138,7 +169,9 @@ void MemberTable::rename(Member& m, std::string name) {
     return;
   }
   by_name_.erase(name_hash(m.name), idx);
+  sync_xor_ ^= sync_hash(m);
   m.name = std::move(name);
+  sync_xor_ ^= sync_hash(m);
   by_name_.insert(name_hash(m.name), idx);
 }
 

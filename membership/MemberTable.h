@@ -45,8 +45,15 @@ class MemberTable {
   std::size_t size() const { return by_id_.size(); }  // including self, dead and left
   std::size_t live_count() const { return live_; }       // alive + suspect, including self
 
-  // Must be called whenever a member's state changes, to keep counts right.
+  // A stored member's claim (name, address, incarnation, state) changes only through set_state,
+  // rename, set_incarnation and set_address: they keep the live count, the name index and the
+  // sync hash right. (On a Member that is not this table's, they just set the field.)
   void set_state(Member& m, MemberState s, Instant now);
+  void set_incarnation(Member& m, const Incarnation& inc);
+  void set_address(Member& m, const Address& address);
+  // XOR of member_sync_hash over every stored member (self as stored): the member part of the
+  // sync summary (ADR 0005), maintained in O(1) per change.
+  std::uint64_t sync_xor() const { return sync_xor_; }
 
   // Ids sharing `name` (any state).
   std::vector<NodeId> ids_named(const std::string& name) const;
@@ -54,11 +61,6 @@ class MemberTable {
 
   template <class F>
   void for_each(F&& f) const {
-    for (std::size_t i = 0; i < used_.size(); ++i)
-      if (used_[i]) f(slot(static_cast<std::uint32_t>(i)));
-  }
-  template <class F>
-  void for_each_mut(F&& f) {
     for (std::size_t i = 0; i < used_.size(); ++i)
       if (used_[i]) f(slot(static_cast<std::uint32_t>(i)));
   }
@@ -74,6 +76,11 @@ class MemberTable {
     return by_id_.find(id.hash(), [&](std::uint32_t s) { return slot(s).id == id; });
   }
   void remove_from_order(std::uint32_t slot);
+  bool owns(const Member& m) const {
+    const std::uint32_t idx = slot_of(m.id);
+    return idx != kNone && &slot(idx) == &m;
+  }
+  static std::uint64_t sync_hash(const Member& m);
 
   NodeId self_;
   std::vector<std::unique_ptr<Member[]>> chunks_;  // stable storage; erased slots are reused
@@ -85,6 +92,7 @@ class MemberTable {
   std::vector<std::uint32_t> pos_;     // per slot: index in order_, or kNone
   std::size_t cursor_ = 0;
   std::size_t live_ = 0;
+  std::uint64_t sync_xor_ = 0;
 };
 
 }  // namespace rollcall::membership

@@ -1,5 +1,7 @@
 #include "membership/StateStore.h"
 
+#include "membership/SyncHash.h"
+
 #include <algorithm>
 #include <type_traits>
 
@@ -53,10 +55,12 @@ std::vector<StateEntry> StateStore::apply(const NodeId& owner, std::span<const S
     if (it == o.entries.end()) {
       o.entries.emplace(e.key, StoredEntry{e, now});
       o.bytes += estimate_size(e);
+      sync_xor_ ^= state_sync_hash(owner, e.key, e.version);
     } else {
       if (e.version <= it->second.entry.version) continue;
       o.bytes -= estimate_size(it->second.entry);
       o.bytes += estimate_size(e);
+      sync_xor_ ^= state_sync_hash(owner, e.key, it->second.entry.version) ^ state_sync_hash(owner, e.key, e.version);
       it->second = StoredEntry{e, now};
     }
     o.max_version = std::max(o.max_version, e.version);
@@ -100,7 +104,12 @@ const StoredEntry* StateStore::find(const NodeId& owner, const std::string& key)
   return e == it->second.entries.end() ? nullptr : &e->second;
 }
 
-void StateStore::forget(const NodeId& owner) { owners_.erase(owner); }
+void StateStore::forget(const NodeId& owner) {
+  auto it = owners_.find(owner);
+  if (it == owners_.end()) return;
+  for (const auto& [key, stored] : it->second.entries) sync_xor_ ^= state_sync_hash(owner, key, stored.entry.version);
+  owners_.erase(it);
+}
 
 std::size_t StateStore::bytes_estimate(const NodeId& owner) const {
   auto it = owners_.find(owner);

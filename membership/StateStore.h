@@ -47,6 +47,9 @@ class StateStore {
   std::size_t bytes_estimate(const NodeId& owner) const;
   // The rough encoded size of one entry, as counted by bytes_estimate.
   static std::size_t estimate_size(const StateEntry& entry);
+  // XOR of state_sync_hash(owner, key, version) over every entry held (tombstones included):
+  // the state part of the sync summary (ADR 0005), kept up to date by apply and forget.
+  std::uint64_t sync_xor() const { return sync_xor_; }
 
  private:
   struct Owner {
@@ -55,6 +58,7 @@ class StateStore {
     std::size_t bytes = 0;
   };
   std::map<NodeId, Owner> owners_;
+  std::uint64_t sync_xor_ = 0;
 };
 
 }  // namespace rollcall::membership

@@ -7,6 +7,7 @@
 
 #include "cluster/TestSeed.h"
 #include "membership/MemberTable.h"
+#include "membership/SyncHash.h"
 
 namespace rollcall::membership {
 namespace member_table_test {
@@ -100,6 +101,63 @@ TEST(MemberTable, EraseAndCountsStayConsistent) {
   std::set<NodeId> seen;
   for (int k = 0; k < 8; ++k) seen.insert(*t.next_probe_target(rng));
   EXPECT_EQ(seen.size(), 8u);
+}
+
+// The table's sync hash (the member part of ADR 0005's summary) stays equal to a full rehash
+// through every kind of change, and is zero for an empty table.
+TEST(MemberTable, SyncXorMatchesAFullRehashThroughRandomChanges) {
+  Rng rng(rollcall::testing::test_seed(8));
+  MemberTable t(NodeId::from_words(0, 1000));
+  auto full = [&] {
+    std::uint64_t x = 0;
+    t.for_each([&](const Member& m) { x ^= member_sync_hash(m.id, m.name, m.address, m.incarnation, m.state); });
+    return x;
+  };
+  EXPECT_EQ(t.sync_xor(), 0u);
+  std::set<std::uint64_t> present;
+  for (int step = 0; step < 5000; ++step) {
+    const std::uint64_t i = 1 + rng.below(60);
+    Member* m = t.find(NodeId::from_words(0, i));
+    switch (rng.below(6)) {
+      case 0:
+        if (!m) t.add(make(i, static_cast<MemberState>(rng.below(4))), rng);
+        break;
+      case 1:
+        if (m) t.erase(m->id);
+        break;
+      case 2:
+        if (m) t.set_state(*m, static_cast<MemberState>(rng.below(4)), Instant{});
+        break;
+      case 3:
+        if (m) t.rename(*m, "n" + std::to_string(rng.below(80)));
+        break;
+      case 4:
+        if (m) t.set_incarnation(*m, Incarnation{rng.below(3), rng.below(5)});
+        break;
+      case 5:
+        if (m) t.set_address(*m, Address::v4(0x0A000000 + static_cast<std::uint32_t>(rng.below(4)),
+                                               static_cast<std::uint16_t>(7946 + rng.below(2))));
+        break;
+    }
+    ASSERT_EQ(t.sync_xor(), full()) << "after step " << step;
+  }
+  // A Member that is not the table's: the setters only set the field.
+  Member outside = make(500);
+  const auto before = t.sync_xor();
+  t.set_state(outside, MemberState::dead, Instant{});
+  t.set_incarnation(outside, Incarnation{9, 9});
+  EXPECT_EQ(outside.state, MemberState::dead);
+  EXPECT_EQ(t.sync_xor(), before);
+}
+
+// The summary values go on the wire: the hash of a fixed claim must never change between builds
+// (the constant was computed by the implementation before the hashes moved to membership/SyncHash.h).
+TEST(MemberTable, MemberSyncHashIsStable) {
+  const auto h = member_sync_hash(NodeId::from_words(1, 2), "web-1", Address::v4(0x0A000001, 7946), Incarnation{3, 4},
+                                  MemberState::suspect);
+  EXPECT_EQ(h, 0x8bdeb89eb97d6e02ull);
+  EXPECT_NE(h, member_sync_hash(NodeId::from_words(1, 2), "web-1", Address::v4(0x0A000001, 7946), Incarnation{3, 4},
+                                MemberState::alive));
 }
 
 }  // namespace member_table_test

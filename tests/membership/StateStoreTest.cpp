@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "membership/SyncHash.h"
+
 namespace rollcall::membership {
 namespace state_store_test {
 
@@ -127,6 +129,35 @@ TEST(StateStore, BytesEstimateTracksReplacements) {
   std::vector<StateEntry> more{hb("web", 3, 1)};
   s.apply(kA, more, from_us(3));
   EXPECT_EQ(s.bytes_estimate(kA), StateStore::estimate_size(big[0]) + StateStore::estimate_size(more[0]));
+}
+
+// The store's sync hash (the state part of ADR 0005's summary) stays equal to a full rehash
+// through applies (new keys, newer and stale versions, deletions) and forgets.
+TEST(StateStore, SyncXorMatchesAFullRehash) {
+  StateStore s;
+  auto full = [&] {
+    std::uint64_t x = 0;
+    for (const auto& [owner, v] : s.digest()) {
+      (void)v;
+      for (const auto& [key, stored] : *s.owner(owner)) x ^= state_sync_hash(owner, key, stored.entry.version);
+    }
+    return x;
+  };
+  EXPECT_EQ(s.sync_xor(), 0u);
+  std::vector<StateEntry> a{comp("web", 3), hb("web", 4, 1)};
+  s.apply(kA, a, from_us(1));
+  EXPECT_EQ(s.sync_xor(), full());
+  std::vector<StateEntry> b{comp("web", 5, "2.0"), comp("service", 2), comp("web", 1, "0.1")};
+  s.apply(kA, b, from_us(2));
+  s.apply(kB, a, from_us(2));
+  EXPECT_EQ(s.sync_xor(), full());
+  std::vector<StateEntry> del{StateEntry{"component/web", 6, std::monostate{}}};
+  s.apply(kA, del, from_us(3));
+  EXPECT_EQ(s.sync_xor(), full());
+  s.forget(kA);
+  EXPECT_EQ(s.sync_xor(), full());
+  s.forget(kB);
+  EXPECT_EQ(s.sync_xor(), 0u);
 }
 
 }  // namespace state_store_test
