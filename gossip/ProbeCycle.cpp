@@ -19,10 +19,9 @@ void ProbeCycle::on_tick(const timer::ProbeTick& t, Instant now) {
   ctx_.arm(now + ctx_.probe_interval(), timer::ProbeTick{++round_});
   if (probe_.active) finish_failure(now);  // the deadline raced the next tick
 
-  const auto target = ctx_.table.next_probe_target(ctx_.rng);
-  if (!target) return;
-  const Member* m = ctx_.table.find(*target);
-  probe_ = Probe{ctx_.seq(), *target, now, now + ctx_.probe_interval(), true, 0, 0};
+  const Member* m = ctx_.table.next_probe_member(ctx_.rng);
+  if (!m) return;
+  probe_ = Probe{ctx_.seq(), m->id, now, now + ctx_.probe_interval(), true, 0, 0};
 
   wire::Ping ping{probe_.seq, m->id, ctx_.self.id, ctx_.self.address};
   if (m->state == MemberState::suspect) {

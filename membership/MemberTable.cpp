@@ -78,7 +78,13 @@ void MemberTable::erase(const NodeId& id) {
 }
 
 std::optional<NodeId> MemberTable::next_probe_target(Rng& rng) {
-  if (order_.empty()) return std::nullopt;
+  const Member* m = next_probe_member(rng);
+  if (!m) return std::nullopt;
+  return m->id;
+}
+
+Member* MemberTable::next_probe_member(Rng& rng) {
+  if (order_.empty()) return nullptr;
   // At most two passes: the rest of this round, then one fresh shuffled round.
   for (std::size_t visited = 0; visited < 2 * order_.size() + 1; ++visited) {
     if (cursor_ >= order_.size()) {
@@ -89,10 +95,10 @@ std::optional<NodeId> MemberTable::next_probe_target(Rng& rng) {
       for (std::size_t i = 0; i < order_.size(); ++i) pos_[order_[i]] = static_cast<std::uint32_t>(i);
       cursor_ = 0;
     }
-    const Member& m = slot(order_[cursor_++]);
-    if (is_live(m.state)) return m.id;
+    Member& m = slot(order_[cursor_++]);
+    if (is_live(m.state)) return &m;
   }
-  return std::nullopt;
+  return nullptr;
 }
 
 std::vector<NodeId> MemberTable::random_members(std::size_t k, Rng& rng,

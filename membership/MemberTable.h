@@ -36,6 +36,8 @@ class MemberTable {
   // Next member to probe: alive or suspect, never self. nullopt if there is none. A full pass
   // over the order ends a round and reshuffles it.
   std::optional<NodeId> next_probe_target(Rng& rng);
+  // The same member itself (nullptr if none), saving the prober a second lookup by id.
+  Member* next_probe_member(Rng& rng);
 
   // Up to k distinct random members satisfying `pred`, excluding self; O(k) expected
   // (bounded number of draws), so it may return fewer when few members qualify.

@@ -33,6 +33,15 @@ ThroughputBench::Result ThroughputBench::run(std::size_t nodes, membership::Dura
   const auto t1 = Clock::now();
   const double c1 = cpu_now();
   const std::uint64_t m0 = w.messages_delivered(), e0 = w.events_processed();
+  auto anti_entropy = [&w] {
+    std::pair<std::uint64_t, std::uint64_t> pp{0, 0};
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      pp.first += w.engine(i).metrics().push_pulls;
+      pp.second += w.engine(i).metrics().push_pulls_in_sync;
+    }
+    return pp;
+  };
+  const auto pp0 = anti_entropy();
   w.run_for(window);
   const auto t2 = Clock::now();
   const double c2 = cpu_now();
@@ -43,6 +52,9 @@ ThroughputBench::Result ThroughputBench::run(std::size_t nodes, membership::Dura
   r.cpu_s = c2 - c1;
   r.messages = w.messages_delivered() - m0;
   r.events = w.events_processed() - e0;
+  const auto pp1 = anti_entropy();
+  r.push_pulls = pp1.first - pp0.first;
+  r.push_pulls_in_sync = pp1.second - pp0.second;
   if (r.wall_s > 0) {
     r.msgs_per_wall_s = static_cast<double>(r.messages) / r.wall_s;
     r.events_per_wall_s = static_cast<double>(r.events) / r.wall_s;

@@ -18,6 +18,9 @@ class ThroughputBench {
     double warmup_virtual_s = 0, window_virtual_s = 0;
     double warmup_wall_s = 0, wall_s = 0, cpu_s = 0;
     std::uint64_t messages = 0, events = 0;
+    // Periodic anti-entropy in the window: exchanges opened, and those that found the two nodes
+    // already equal by summary (ADR 0005: hashes only). In a steady state nearly all should be.
+    std::uint64_t push_pulls = 0, push_pulls_in_sync = 0;
     double msgs_per_wall_s = 0, msgs_per_cpu_s = 0, events_per_wall_s = 0, events_per_cpu_s = 0;
   };
   static Result run(std::size_t nodes, membership::Duration warmup, membership::Duration window, std::uint64_t seed);

@@ -64,6 +64,8 @@ int bench(std::size_t nodes, const std::string& warmup, const std::string& durat
   j["msgs_per_cpu_s"] = r.msgs_per_cpu_s;
   j["events_per_wall_s"] = r.events_per_wall_s;
   j["events_per_cpu_s"] = r.events_per_cpu_s;
+  j["push_pulls"] = r.push_pulls;
+  j["push_pulls_in_sync"] = r.push_pulls_in_sync;
   std::cout << j.dump() << "\n";
   return 0;
 }
