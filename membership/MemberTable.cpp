@@ -137,26 +137,22 @@ void MemberTable::set_state(Member& m, MemberState s, Instant now) {
   const bool was = is_live(m.state), will = is_live(s);
   if (was && !will) --live_;
   if (!was && will) ++live_;
-  sync_xor_ ^= sync_hash(m);
-  m.state = s;
-  m.state_since = now;
-  sync_xor_ ^= sync_hash(m);
+  rehash_around(m, [&] {
+    m.state = s;
+    m.state_since = now;
+  });
 }
 
 void MemberTable::set_incarnation(Member& m, const Incarnation& inc) {
   if (m.incarnation == inc) return;
-  const bool ours = owns(m);
-  if (ours) sync_xor_ ^= sync_hash(m);
-  m.incarnation = inc;
-  if (ours) sync_xor_ ^= sync_hash(m);
+  if (owns(m)) rehash_around(m, [&] { m.incarnation = inc; });
+  else m.incarnation = inc;
 }
 
 void MemberTable::set_address(Member& m, const Address& address) {
   if (m.address == address) return;
-  const bool ours = owns(m);
-  if (ours) sync_xor_ ^= sync_hash(m);
-  m.address = address;
-  if (ours) sync_xor_ ^= sync_hash(m);
+  if (owns(m)) rehash_around(m, [&] { m.address = address; });
+  else m.address = address;
 }
 
 std::vector<NodeId> MemberTable::ids_named(const std::string& name) const {
@@ -175,9 +171,7 @@ void MemberTable::rename(Member& m, std::string name) {
     return;
   }
   by_name_.erase(name_hash(m.name), idx);
-  sync_xor_ ^= sync_hash(m);
-  m.name = std::move(name);
-  sync_xor_ ^= sync_hash(m);
+  rehash_around(m, [&] { m.name = std::move(name); });
   by_name_.insert(name_hash(m.name), idx);
 }
 

@@ -83,6 +83,13 @@ class MemberTable {
     return idx != kNone && &slot(idx) == &m;
   }
   static std::uint64_t sync_hash(const Member& m);
+  // Applies `change` to a stored member, keeping sync_xor_ right (its old hash out, its new in).
+  template <class F>
+  void rehash_around(Member& m, F&& change) {
+    sync_xor_ ^= sync_hash(m);
+    change();
+    sync_xor_ ^= sync_hash(m);
+  }
 
   NodeId self_;
   std::vector<std::unique_ptr<Member[]>> chunks_;  // stable storage; erased slots are reused
