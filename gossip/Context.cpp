@@ -23,19 +23,37 @@ std::uint32_t Context::transmit_limit() const {
 }
 std::size_t Context::plaintext_limit() const { return cfg.mtu - envelope.overhead(); }
 
+namespace {
+// send()'s scratch, kept between datagrams so that packing one allocates nothing (only the sealed
+// bytes handed to the driver are new). One per thread, shared by every engine the thread runs:
+// a simulator drives hundreds, and one buffer stays in the cache where one per engine would not.
+// send() never reenters itself.
+struct SendScratch {
+  wire::PacketWriter writer{0};
+  Bytes message;
+};
+SendScratch& send_scratch() {
+  thread_local SendScratch s;
+  return s;
+}
+}  // namespace
+
 void Context::send(const Address& to, std::span<const wire::Message> primaries, bool piggyback) {
-  wire::PacketWriter writer(plaintext_limit());
+  auto& [writer, encode_scratch] = send_scratch();
+  if (writer.limit() != plaintext_limit()) writer.reset(plaintext_limit());
+  writer.clear();
   for (const auto& m : primaries) {
-    auto bytes = wire::encode_message(m);
-    if (!writer.add(bytes)) return;  // a primary that cannot fit is a bug in the caller; drop
+    encode_scratch.clear();
+    wire::append_message(encode_scratch, m);
+    if (!writer.add(encode_scratch)) return;  // a primary that cannot fit is a bug in the caller; drop
   }
   if (piggyback && !queue.empty()) {
     // Visit a bounded number of queued items: O(1) per packet whatever the queue size.
     queue.fill(transmit_limit(), 64, [&](std::span<const std::uint8_t> item) { return writer.add(item); });
   }
   if (writer.count() == 0) return;
-  auto plain = writer.finish();
-  auto sealed = envelope.seal(plain);
+  auto sealed = envelope.seal(writer.view());
+  writer.clear();
   metrics.packets_out++;
   metrics.bytes_out += sealed.size();
   out.datagrams.push_back({to, std::move(sealed)});

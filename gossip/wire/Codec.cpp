@@ -2,6 +2,9 @@
 #include "gossip/wire/Codec.h"
 
 #include <algorithm>
+#include <array>
+#include <cassert>
+#include <cstring>
 #include <exception>
 #include <new>
 
@@ -206,6 +209,144 @@ void decode_body(std::span<const std::uint8_t> bytes, DecodeResult& r) {
   }
 }
 
+
+// ---- fast path for probe packets (decode_packet_into in Codec.h)
+//
+// Nearly every datagram of a stable cluster is a ping, an ack, a ping-req or a nack with nothing
+// piggybacked, in the packer's canonical form. FixedReader decodes exactly that form straight from
+// the bytes, without msgpack's object tree (whose parser allocates its stacks on every call). It
+// accepts a strict subset of what decode_body accepts and must give the same messages for it
+// (Debug and fuzz builds check each packet against decode_body); on anything else - another
+// message type, a trailing extra field, a non-canonical integer, an unknown family - it declines
+// and the general decoder runs.
+class FixedReader {
+ public:
+  explicit FixedReader(std::span<const std::uint8_t> b) : p_(b.data()), end_(b.data() + b.size()) {}
+  bool at_end() const { return p_ == end_; }
+
+  bool byte(std::uint8_t& v) {
+    if (p_ == end_) return false;
+    v = *p_++;
+    return true;
+  }
+  // A fixarray header of exactly n elements (n < 16).
+  bool fixarray(std::uint8_t n) {
+    std::uint8_t b;
+    return byte(b) && b == (0x90 | n);
+  }
+  // An unsigned integer in any canonical width up to 32 bits, at most `max`.
+  bool uint(std::uint32_t& v, std::uint32_t max) {
+    std::uint8_t b;
+    if (!byte(b)) return false;
+    std::size_t width;
+    if (b <= 0x7f) {
+      v = b;
+      return v <= max;
+    } else if (b == 0xcc) {
+      width = 1;
+    } else if (b == 0xcd) {
+      width = 2;
+    } else if (b == 0xce) {
+      width = 4;
+    } else {
+      return false;
+    }
+    if (static_cast<std::size_t>(end_ - p_) < width) return false;
+    v = 0;
+    for (std::size_t i = 0; i < width; ++i) v = (v << 8) | *p_++;
+    return v <= max;
+  }
+  // A bin8 of exactly n bytes; `out` points at them.
+  bool bin(std::size_t n, const std::uint8_t*& out) {
+    std::uint8_t b, len;
+    if (!byte(b) || b != 0xc4 || !byte(len) || len != n || static_cast<std::size_t>(end_ - p_) < n) return false;
+    out = p_;
+    p_ += n;
+    return true;
+  }
+  bool id(NodeId& id) {
+    const std::uint8_t* b;
+    if (!bin(NodeId::kSize, b)) return false;
+    NodeId::Bytes bytes;
+    std::memcpy(bytes.data(), b, NodeId::kSize);
+    id = NodeId{bytes};
+    return true;
+  }
+  bool address(Address& a) {
+    std::uint32_t family = 0, port = 0;
+    const std::uint8_t* ip;
+    if (!fixarray(3) || !uint(family, 6)) return false;
+    if (family == 4) {
+      if (!bin(4, ip) || !uint(port, 0xffff)) return false;
+      a = Address::v4(std::uint32_t{ip[0]} << 24 | std::uint32_t{ip[1]} << 16 | std::uint32_t{ip[2]} << 8 | ip[3],
+                      static_cast<std::uint16_t>(port));
+      return true;
+    }
+    if (family == 6) {
+      if (!bin(16, ip) || !uint(port, 0xffff)) return false;
+      std::array<std::uint8_t, 16> b;
+      std::memcpy(b.data(), ip, 16);
+      a = Address::v6(b, static_cast<std::uint16_t>(port));
+      return true;
+    }
+    return false;
+  }
+  bool boolean(bool& v) {
+    std::uint8_t b;
+    if (!byte(b) || (b != 0xc2 && b != 0xc3)) return false;
+    v = b == 0xc3;
+    return true;
+  }
+
+ private:
+  const std::uint8_t* p_;
+  const std::uint8_t* end_;
+};
+
+bool fixed_message(FixedReader& in, Message& out) {
+  std::uint8_t head, type;
+  if (!in.byte(head) || (head & 0xf0) != 0x90 || !in.byte(type)) return false;
+  const std::uint8_t n = head & 0x0f;
+  const auto t = static_cast<MsgType>(type);
+  if (t == MsgType::ping && n == 5) {
+    auto& m = out.emplace<Ping>();
+    return in.uint(m.seq, 0xffffffffu) && in.id(m.target) && in.id(m.source) && in.address(m.source_addr);
+  }
+  if (t == MsgType::ack && n == 3) {
+    auto& m = out.emplace<Ack>();
+    return in.uint(m.seq, 0xffffffffu) && in.id(m.source);
+  }
+  if (t == MsgType::ping_req && n == 7) {
+    auto& m = out.emplace<PingReq>();
+    return in.uint(m.seq, 0xffffffffu) && in.id(m.target) && in.address(m.target_addr) && in.id(m.source) &&
+           in.address(m.source_addr) && in.boolean(m.want_nack);
+  }
+  if (t == MsgType::nack && n == 3) {
+    auto& m = out.emplace<Nack>();
+    return in.uint(m.seq, 0xffffffffu) && in.id(m.source);
+  }
+  return false;
+}
+
+// True (and r.messages filled) if the whole packet is in the fast path's form; otherwise false
+// with r.messages empty.
+bool decode_fixed(std::span<const std::uint8_t> bytes, DecodeResult& r) {
+  FixedReader in(bytes.subspan(1));
+  std::uint8_t head;
+  if (!in.byte(head) || (head & 0xf0) != 0x90 || (head & 0x0f) == 0) return false;
+  const std::size_t n = head & 0x0f;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!fixed_message(in, r.messages.emplace_back())) {
+      r.messages.clear();
+      return false;
+    }
+  }
+  if (!in.at_end()) {
+    r.messages.clear();
+    return false;
+  }
+  return true;
+}
 }  // namespace
 
 void append_message(Bytes& out, const Message& m) {
@@ -232,15 +373,25 @@ Bytes encode_packet(std::span<const Message> messages) {
   return out;
 }
 
-void decode_packet_into(std::span<const std::uint8_t> bytes, DecodeResult& r, std::size_t max_bytes) {
+namespace {
+
+// The checks every packet gets before its body is read; false (and `r` failed) if one fails.
+bool precheck(std::span<const std::uint8_t> bytes, DecodeResult& r, std::size_t max_bytes) {
   r.messages.clear();
   r.error = DecodeError::none;
   r.unknown_skipped = 0;
   r.detail.clear();
-  if (bytes.empty()) return fail(r, DecodeError::empty, "empty packet");
-  if (bytes.size() > max_bytes) return fail(r, DecodeError::too_large, std::to_string(bytes.size()) + " bytes");
-  if (bytes[0] != kProtocolVersion)
-    return fail(r, DecodeError::bad_version, "protocol version " + std::to_string(bytes[0]));
+  if (bytes.empty()) {
+    fail(r, DecodeError::empty, "empty packet");
+  } else if (bytes.size() > max_bytes) {
+    fail(r, DecodeError::too_large, std::to_string(bytes.size()) + " bytes");
+  } else if (bytes[0] != kProtocolVersion) {
+    fail(r, DecodeError::bad_version, "protocol version " + std::to_string(bytes[0]));
+  }
+  return r.error == DecodeError::none;
+}
+
+void general_body(std::span<const std::uint8_t> bytes, DecodeResult& r) {
   try {
     decode_body(bytes, r);
   } catch (const std::bad_alloc&) {
@@ -250,6 +401,26 @@ void decode_packet_into(std::span<const std::uint8_t> bytes, DecodeResult& r, st
   } catch (...) {
     fail(r, DecodeError::malformed, "unknown error");
   }
+}
+
+}  // namespace
+
+void decode_packet_general_into(std::span<const std::uint8_t> bytes, DecodeResult& r, std::size_t max_bytes) {
+  if (precheck(bytes, r, max_bytes)) general_body(bytes, r);
+}
+
+void decode_packet_into(std::span<const std::uint8_t> bytes, DecodeResult& r, std::size_t max_bytes) {
+  if (!precheck(bytes, r, max_bytes)) return;
+  if (decode_fixed(bytes, r)) {
+#ifndef NDEBUG
+    DecodeResult general;
+    general_body(bytes, general);
+    assert(general.error == DecodeError::none && general.unknown_skipped == 0 && general.messages == r.messages &&
+           "the probe fast path and the general decoder disagree");
+#endif
+    return;
+  }
+  general_body(bytes, r);
 }
 
 DecodeResult decode_packet(std::span<const std::uint8_t> bytes, std::size_t max_bytes) {

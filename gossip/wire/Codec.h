@@ -89,7 +89,16 @@ Bytes encode_packet(std::span<const Message> messages);
 // streams.
 DecodeResult decode_packet(std::span<const std::uint8_t> bytes, std::size_t max_bytes = kMaxDatagram);
 // Same, into `out` (cleared first; its vector capacity is reused).
+//
+// Packets made only of pings, acks, ping-reqs and nacks in the packer's canonical form (nearly
+// every datagram of a stable cluster) are read straight from the bytes; every other packet goes
+// through msgpack's object tree. The fast path accepts a strict subset of the general decoder's
+// input and gives the same result on it: a test compares them on mutated packets, and Debug and
+// fuzz builds compare them on every packet.
 void decode_packet_into(std::span<const std::uint8_t> bytes, DecodeResult& out,
                         std::size_t max_bytes = kMaxDatagram);
+// The general decoder alone, without the fast path: the reference the fast path is checked against.
+void decode_packet_general_into(std::span<const std::uint8_t> bytes, DecodeResult& out,
+                                std::size_t max_bytes = kMaxDatagram);
 
 }  // namespace rollcall::gossip::wire

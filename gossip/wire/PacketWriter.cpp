@@ -25,7 +25,7 @@ bool PacketWriter::add(std::span<const std::uint8_t> m) {
   return true;
 }
 
-std::vector<std::uint8_t> PacketWriter::finish() {
+std::span<const std::uint8_t> PacketWriter::view() {
   const std::size_t h = header_size(count_);
   const std::size_t start = kGap - 1 - h;  // where the version byte goes
   std::uint8_t* p = buf_.data() + start;
@@ -44,15 +44,24 @@ std::vector<std::uint8_t> PacketWriter::finish() {
     p[3] = static_cast<std::uint8_t>(n >> 8);
     p[4] = static_cast<std::uint8_t>(n);
   }
-  std::vector<std::uint8_t> out;
-  if (start == 0) {
-    out.swap(buf_);
-  } else {
-    out.assign(buf_.begin() + static_cast<std::ptrdiff_t>(start), buf_.end());
-  }
+  return std::span<const std::uint8_t>(buf_).subspan(start);
+}
+
+void PacketWriter::clear() {
   count_ = 0;
-  buf_.clear();
   buf_.resize(kGap);
+}
+
+void PacketWriter::reset(std::size_t limit) {
+  limit_ = limit;
+  clear();
+  buf_.reserve(limit < 64 * 1024 ? limit + kGap : kGap + 4096);
+}
+
+std::vector<std::uint8_t> PacketWriter::finish() {
+  const auto packet = view();
+  std::vector<std::uint8_t> out(packet.begin(), packet.end());
+  clear();
   return out;
 }
 

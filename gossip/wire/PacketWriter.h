@@ -1,7 +1,8 @@
 // Packs already-encoded messages (encode_message in Codec.h) into one plaintext packet that never
 // exceeds a byte limit, accounting exactly for the version byte and the growing msgpack array
 // header. Used by the engine to fill each datagram up to the MTU minus the envelope overhead.
-// Not thread-safe; cheap to create (one buffer).
+// Not thread-safe; cheap to create (one buffer), and reusable: the engine keeps one and packs every
+// datagram in the same buffer (view() + clear(), no allocation per packet).
 #pragma once
 
 #include <cstddef>
@@ -29,6 +30,13 @@ class PacketWriter {
 
   // The packet: version byte + array header + messages. Leaves the writer empty and reusable.
   std::vector<std::uint8_t> finish();
+  // The same bytes in place, valid until the next add(), clear(), reset() or finish(); the
+  // writer keeps its messages until clear().
+  std::span<const std::uint8_t> view();
+  // Empties the writer, keeping its buffer.
+  void clear();
+  // Empties it and sets a new limit.
+  void reset(std::size_t limit);
 
   // Bytes of the msgpack array header for n elements (1, 3 or 5).
   static constexpr std::size_t header_size(std::size_t n) { return n < 16 ? 1 : n <= 0xffff ? 3 : 5; }

@@ -57,6 +57,39 @@ TEST(PacketWriter, HeaderGrowthAtSixteenMessagesIsAccounted) {
   EXPECT_EQ(r.messages.size(), 16u);
 }
 
+// The engine keeps one writer for every datagram: view() shows the packet in place, clear() and
+// reset() empty it for the next one, and a reused writer packs exactly what a fresh one does.
+TEST(PacketWriter, ViewClearAndResetReuseOneWriter) {
+  const Bytes ack = encode_message(Ack{7, samples::id(7)});
+  const Bytes big = message_of_about(300, 3);
+  PacketWriter reused(4000);
+  for (int round = 0; round < 3; ++round) {
+    PacketWriter fresh(4000);
+    for (int i = 0; i <= round * 7; ++i) {  // 1, 8, then 15 messages
+      ASSERT_TRUE(reused.add(i % 2 ? big : ack));
+      ASSERT_TRUE(fresh.add(i % 2 ? big : ack));
+    }
+    const auto view = reused.view();
+    EXPECT_EQ(Bytes(view.begin(), view.end()), fresh.finish()) << "round " << round;
+    EXPECT_EQ(view.size(), reused.size());
+    EXPECT_EQ(reused.count(), static_cast<std::size_t>(round * 7 + 1));  // view() keeps the messages
+    reused.clear();
+    EXPECT_EQ(reused.count(), 0u);
+    EXPECT_EQ(reused.size(), 2u);
+  }
+  reused.add(ack);
+  reused.reset(2 + ack.size() - 1);  // a new limit, one byte short of one ack
+  EXPECT_EQ(reused.count(), 0u);
+  EXPECT_EQ(reused.limit(), 1 + ack.size());
+  EXPECT_FALSE(reused.add(ack));
+  reused.reset(2 + ack.size());
+  EXPECT_TRUE(reused.add(ack));
+  const auto one = reused.view();
+  const DecodeResult r = decode_packet(one);
+  ASSERT_TRUE(r.ok()) << r.detail;
+  EXPECT_EQ(r.messages, (std::vector<Message>{Ack{7, samples::id(7)}}));
+}
+
 TEST(PacketWriter, RandomizedNeverExceedsLimitAndRoundTrips) {
   const auto seed = testing::test_seed("PacketWriter.RandomizedNeverExceedsLimitAndRoundTrips");
   membership::Rng rng(seed);
