@@ -94,10 +94,9 @@ bool Envelope::set_keyring(Keyring keyring) {
 
 Bytes Envelope::seal(std::span<const std::uint8_t> plain) {
   if (!encrypted_) {
-    Bytes out;
-    out.reserve(plain.size() + 1);
-    out.push_back(kPlainMarker);
-    out.insert(out.end(), plain.begin(), plain.end());
+    Bytes out(plain.size() + 1);
+    out[0] = kPlainMarker;
+    if (!plain.empty()) std::memcpy(out.data() + 1, plain.data(), plain.size());
     return out;
   }
   if (plain.size() > INT_MAX - kOverhead) return {};

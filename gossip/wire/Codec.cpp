@@ -350,9 +350,10 @@ bool decode_fixed(std::span<const std::uint8_t> bytes, DecodeResult& r) {
 }  // namespace
 
 void append_message(Bytes& out, const Message& m) {
-  ByteSink sink{&out};
+  ByteSink sink(&out);
   Packer p(sink);
   std::visit([&p](const auto& msg) { put_message(p, msg); }, m);
+  sink.flush();
 }
 
 Bytes encode_message(const Message& m) {
@@ -366,10 +367,11 @@ Bytes encode_packet(std::span<const Message> messages) {
   Bytes out;
   out.reserve(16 + 64 * messages.size());
   out.push_back(kProtocolVersion);
-  ByteSink sink{&out};
+  ByteSink sink(&out);
   Packer p(sink);
   p.pack_array(static_cast<std::uint32_t>(messages.size()));
   for (const auto& m : messages) std::visit([&p](const auto& msg) { put_message(p, msg); }, m);
+  sink.flush();
   return out;
 }
 

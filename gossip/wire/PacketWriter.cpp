@@ -2,6 +2,8 @@
 
 #include "gossip/wire/Messages.h"
 
+#include <cstring>
+
 namespace rollcall::gossip::wire {
 
 PacketWriter::PacketWriter(std::size_t limit) : limit_(limit) {
@@ -20,7 +22,9 @@ bool PacketWriter::add(std::span<const std::uint8_t> m) {
   const std::size_t body = buf_.size() - kGap;
   const std::size_t after = 1 + header_size(count_ + 1) + body + m.size();
   if (m.empty() || after > limit_ || after < body) return false;
-  buf_.insert(buf_.end(), m.begin(), m.end());
+  const std::size_t old = buf_.size();
+  buf_.resize(old + m.size());
+  std::memcpy(buf_.data() + old, m.data(), m.size());
   ++count_;
   return true;
 }
