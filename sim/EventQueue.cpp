@@ -11,7 +11,23 @@ struct Later {
 };
 }  // namespace
 
-EventQueue::EventQueue() : buckets_(kBuckets) {}
+EventQueue::EventQueue() : heads_(kBuckets, kNil) {}
+
+void EventQueue::link(std::int64_t slot, const SimEvent& e) {
+  std::uint32_t n;
+  if (free_ != kNil) {
+    n = free_;
+    free_ = nodes_[n].next;
+  } else {
+    n = static_cast<std::uint32_t>(nodes_.size());
+    nodes_.emplace_back();
+  }
+  std::uint32_t& h = head(slot);
+  nodes_[n].event = e;
+  nodes_[n].next = h;
+  h = n;
+  ++in_buckets_;
+}
 
 void EventQueue::push(const SimEvent& e) {
   ++size_;
@@ -21,20 +37,18 @@ void EventQueue::push(const SimEvent& e) {
     std::push_heap(overflow_.begin(), overflow_.end(), Later{});
     return;
   }
-  ++in_buckets_;
-  auto& b = bucket(s);
   if (s != cur_) {
-    b.push_back(e);
+    link(s, e);
     return;
   }
   // Into the sorted current bucket: after every event due at or before it (its seq is the largest).
-  auto pos = std::upper_bound(b.begin() + static_cast<std::ptrdiff_t>(head_), b.end(), e.at,
+  auto pos = std::upper_bound(current_.begin() + static_cast<std::ptrdiff_t>(head_), current_.end(), e.at,
                               [](membership::Instant t, const SimEvent& x) { return t < x.at; });
-  b.insert(pos, e);
+  current_.insert(pos, e);
 }
 
 void EventQueue::enter(std::int64_t slot) {
-  bucket(cur_).clear();
+  current_.clear();
   head_ = 0;
   cur_ = slot;
   // Overflow events now inside the horizon move into their buckets.
@@ -43,34 +57,48 @@ void EventQueue::enter(std::int64_t slot) {
     std::pop_heap(overflow_.begin(), overflow_.end(), Later{});
     const SimEvent e = overflow_.back();
     overflow_.pop_back();
-    bucket(std::max(slot_of(e.at), cur_)).push_back(e);
-    ++in_buckets_;
+    const std::int64_t s = std::max(slot_of(e.at), cur_);
+    if (s == cur_) {
+      current_.push_back(e);
+    } else {
+      link(s, e);
+    }
   }
-  auto& b = bucket(cur_);
-  if (b.size() > 1) std::sort(b.begin(), b.end(), [](const SimEvent& x, const SimEvent& y) { return x.before(y); });
+  // The bucket's list becomes the sorted current bucket; its nodes go back to the free list.
+  std::uint32_t& h = head(cur_);
+  for (std::uint32_t n = h; n != kNil;) {
+    Node& node = nodes_[n];
+    current_.push_back(node.event);
+    const std::uint32_t next = node.next;
+    node.next = free_;
+    free_ = n;
+    n = next;
+    --in_buckets_;
+  }
+  h = kNil;
+  if (current_.size() > 1)
+    std::sort(current_.begin(), current_.end(), [](const SimEvent& x, const SimEvent& y) { return x.before(y); });
 }
 
 bool EventQueue::pop_due(membership::Instant t, SimEvent& out) {
   if (size_ == 0) return false;
-  if (head_ == bucket(cur_).size()) {
+  if (head_ == current_.size()) {
     const std::int64_t limit = slot_of(t);
     if (cur_ >= limit) return false;
     std::int64_t next;
     if (in_buckets_ == 0) {
       // Nothing in the ring: jump straight to the first overflow event (or to `t`).
-      next = std::min(limit, slot_of(overflow_.front().at));
+      next = overflow_.empty() ? limit : std::min(limit, slot_of(overflow_.front().at));
     } else {
       // The first non-empty bucket lies inside the ring, before any overflow event.
       next = cur_ + 1;
-      while (next < limit && bucket(next).empty()) ++next;
+      while (next < limit && head(next) == kNil) ++next;
     }
     enter(next);
-    if (head_ == bucket(cur_).size()) return false;
+    if (head_ == current_.size()) return false;
   }
-  auto& b = bucket(cur_);
-  if (b[head_].at > t) return false;
-  out = b[head_++];
-  --in_buckets_;
+  if (current_[head_].at > t) return false;
+  out = current_[head_++];
   --size_;
   return true;
 }
