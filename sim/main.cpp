@@ -11,6 +11,10 @@
 #include <fstream>
 #include <iostream>
 #include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
 
 #include "sim/HtmlReport.h"
 #include "sim/ProgressLine.h"
@@ -45,6 +49,37 @@ bool write_file(const std::filesystem::path& p, const std::string& text) {
   return static_cast<bool>(out);
 }
 
+// Transparent huge pages for the heap. A run of hundreds of nodes keeps tens of megabytes of
+// member tables, each engine's in its own allocations; with 4 KiB pages nearly every probe and
+// ack misses the TLB as well as the cache, and huge pages made the 500-node throughput bench
+// ~1.6x faster. glibc applies them to malloc's arenas only through a tunable read at startup,
+// so the simulator re-executes itself once with glibc.malloc.hugetlb=1 added to GLIBC_TUNABLES.
+// Nothing changes in what is simulated (results.json is the same byte for byte). Skipped when
+// GLIBC_TUNABLES already sets it either way, or with ROLLCALL_SIM_HUGE_PAGES=0; without kernel
+// THP support ("never") the tunable is a no-op.
+void reexec_with_huge_pages(char** argv) {
+  const char* off = std::getenv("ROLLCALL_SIM_HUGE_PAGES");
+  if (off && std::string_view(off) == "0") return;
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  std::string value = tunables ? tunables : "";
+  if (value.find("glibc.malloc.hugetlb") != std::string::npos) return;
+  value += value.empty() ? "glibc.malloc.hugetlb=1" : ":glibc.malloc.hugetlb=1";
+  if (setenv("GLIBC_TUNABLES", value.c_str(), 1) != 0) return;
+  execv("/proc/self/exe", argv);
+  // exec failed (no /proc?): run on with 4 KiB pages, just slower.
+  if (tunables) setenv("GLIBC_TUNABLES", tunables, 1); else unsetenv("GLIBC_TUNABLES");
+}
+
+// "on" if this process runs with the tunable, for the benchmark's record.
+std::string huge_pages_state() {
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  const bool on = tunables && std::string_view(tunables).find("glibc.malloc.hugetlb=1") != std::string_view::npos;
+  std::ifstream thp("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string mode;
+  std::getline(thp, mode);
+  return std::string(on ? "on" : "off") + " (kernel THP: " + (mode.empty() ? "unknown" : mode) + ")";
+}
+
 int bench(std::size_t nodes, const std::string& warmup, const std::string& duration, std::uint64_t seed) {
   const auto w = duration_arg(warmup.empty() ? "60s" : warmup, "--warmup").value();
   const auto d = duration_arg(duration.empty() ? "60s" : duration, "--duration").value();
@@ -66,6 +101,7 @@ int bench(std::size_t nodes, const std::string& warmup, const std::string& durat
   j["events_per_cpu_s"] = r.events_per_cpu_s;
   j["push_pulls"] = r.push_pulls;
   j["push_pulls_in_sync"] = r.push_pulls_in_sync;
+  j["huge_pages"] = huge_pages_state();
   std::cout << j.dump() << "\n";
   return 0;
 }
@@ -73,6 +109,7 @@ int bench(std::size_t nodes, const std::string& warmup, const std::string& durat
 }  // namespace
 
 int main(int argc, char** argv) {
+  reexec_with_huge_pages(argv);
   CLI::App app{"rollcall-sim: the real gossip engine on thousands of simulated nodes, in virtual time"};
   std::string scenario_path, out_dir, duration, warmup, encrypt, state, warm;
   std::size_t nodes = 0;
