@@ -9,7 +9,8 @@
 # Usage: bench/sim/run.sh            (BUILD=<build dir with sim/rollcall-sim>, default build-sim)
 # Env: SIM_BENCH_TIMEOUT (s per large run, default 3600), SIM_BENCH_SKIP_LARGE=1 (skip 10k/5k),
 #      TP_NODES (throughput bench size, default 500), TP_WINDOW (measured virtual window, default
-#      600s: several push-pull rounds, which dominate the cost per message at 500 nodes),
+#      600s: several push-pull rounds), TP_RUNS (seeds for the median, default 5), TP_CURVE (sizes
+#      of the throughput-by-N runs, default "100 200 500 1000"),
 #      LOAD_SIZES (default "100 1000 5000"),
 #      SIM_BENCH_MEM_GB (address-space cap per run, default 22, so a too-big run fails alone instead
 #      of pushing the machine into the OOM killer), SIM_BENCH_WORK (work dir; steps already done
@@ -26,6 +27,8 @@ TIMEOUT=${SIM_BENCH_TIMEOUT:-3600}
 TP_NODES=${TP_NODES:-500}
 MEM_GB=${SIM_BENCH_MEM_GB:-22}
 TP_WINDOW=${TP_WINDOW:-600s}
+TP_RUNS=${TP_RUNS:-5}
+TP_CURVE=${TP_CURVE:-"100 200 500 1000"}
 LOAD_SIZES=${LOAD_SIZES:-"100 1000 5000"}
 WORK=${SIM_BENCH_WORK:-$(mktemp -d /tmp/rollcall-simbench.XXXXXX)}
 mkdir -p "$WORK"
@@ -48,13 +51,21 @@ run() {
   tail -n 3 "$dir/stderr.txt" >&2 || true
 }
 
-# 1. Throughput, median of 3 seeds.
-for s in 1 2 3; do
+# 1. Throughput, median of TP_RUNS seeds, then one run per size of TP_CURVE (the same number of
+#    messages each: the window shrinks as N grows).
+for s in $(seq 1 "$TP_RUNS"); do
   [ -s "$WORK/throughput-$s.json" ] && continue
   echo "[bench/sim] throughput seed $s ($TP_NODES nodes)" >&2
   "$SIM" --bench-throughput --nodes "$TP_NODES" --warmup 90s --duration "$TP_WINDOW" --seed "$s" >"$WORK/throughput-$s.tmp"
   mv "$WORK/throughput-$s.tmp" "$WORK/throughput-$s.json"
   cat "$WORK/throughput-$s.json" >&2
+done
+
+for n in $TP_CURVE; do
+  [ -s "$WORK/throughput-n$n.json" ] && continue
+  echo "[bench/sim] throughput at $n nodes" >&2
+  "$SIM" --bench-throughput --nodes "$n" --warmup 90s --duration "$(( (300000 + n - 1) / n ))s" --seed 1 >"$WORK/throughput-n$n.tmp"
+  mv "$WORK/throughput-n$n.tmp" "$WORK/throughput-n$n.json"
 done
 
 # 2. 2,000-node bootstrap (all nodes start at once, one seed).
@@ -72,9 +83,10 @@ for n in $LOAD_SIZES; do
   run "steady-$n" --scenario "$ROOT/configs/sim/steady.toml" --nodes "$n" --duration 300s --encrypt off --state off --warm on
 done
 
-python3 - "$WORK" "$OUT" "$TP_NODES" <<'EOF'
+python3 - "$WORK" "$OUT" "$TP_NODES" "$TP_RUNS" "$TP_CURVE" <<'EOF'
 import json, os, re, statistics, sys
-work, out, tp_nodes = sys.argv[1], sys.argv[2], int(sys.argv[3])
+work, out, tp_nodes, tp_runs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+tp_curve = [int(n) for n in sys.argv[5].split()]
 
 def timing(name):
     d = os.path.join(work, name)
@@ -107,7 +119,8 @@ def timing(name):
         r["note"] = "killed by the timeout"
     return r
 
-tp = [json.load(open(os.path.join(work, f"throughput-{s}.json"))) for s in (1, 2, 3)]
+tp = [json.load(open(os.path.join(work, f"throughput-{s}.json"))) for s in range(1, tp_runs + 1)]
+curve = [json.load(open(os.path.join(work, f"throughput-n{n}.json"))) for n in tp_curve]
 result = {
     "machine": {"cpus": os.cpu_count(), "loadavg_at_end": os.getloadavg()[0]},
     "throughput": {
@@ -120,6 +133,8 @@ result = {
         "runs": tp,
         "target_msgs_per_s": 1_000_000,
     },
+    "throughput_by_nodes": [{"nodes": c["nodes"], "msgs_per_cpu_s": c["msgs_per_cpu_s"], "messages": c["messages"],
+                             "huge_pages": c.get("huge_pages")} for c in curve],
 }
 b = timing("bootstrap-2000")
 if b:
