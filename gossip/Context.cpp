@@ -39,7 +39,9 @@ SendScratch& send_scratch() {
 }  // namespace
 
 void Context::send(const Address& to, std::span<const wire::Message> primaries, bool piggyback) {
-  auto& [writer, encode_scratch] = send_scratch();
+  SendScratch& scratch = send_scratch();
+  wire::PacketWriter& writer = scratch.writer;  // (not a structured binding: clang 14 cannot capture one)
+  Bytes& encode_scratch = scratch.message;
   if (writer.limit() != plaintext_limit()) writer.reset(plaintext_limit());
   writer.clear();
   for (const auto& m : primaries) {

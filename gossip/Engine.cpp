@@ -94,7 +94,9 @@ void Engine::on_packet(const Address& from, std::span<const std::uint8_t> bytes,
   if (ctx_.stopped) return;
   ctx_.metrics.packets_in++;
   ctx_.metrics.bytes_in += bytes.size();
-  auto& [plain, decoded] = packet_scratch();
+  PacketScratch& scratch = packet_scratch();
+  Bytes& plain = scratch.plain;
+  wire::DecodeResult& decoded = scratch.decoded;
   const auto err = ctx_.envelope.open(bytes, plain);
   if (err != crypto::OpenError::ok) {
     ctx_.metrics.decrypt_failures++;
