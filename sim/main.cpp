@@ -52,7 +52,7 @@ bool write_file(const std::filesystem::path& p, const std::string& text) {
 // Transparent huge pages for the heap. A run of hundreds of nodes keeps tens of megabytes of
 // member tables, each engine's in its own allocations; with 4 KiB pages nearly every probe and
 // ack misses the TLB as well as the cache, and huge pages made the 500-node throughput bench
-// ~1.6x faster. glibc applies them to malloc's arenas only through a tunable read at startup,
+// ~1.4x faster. glibc applies them to malloc's arenas only through a tunable read at startup,
 // so the simulator re-executes itself once with glibc.malloc.hugetlb=1 added to GLIBC_TUNABLES.
 // Nothing changes in what is simulated (results.json is the same byte for byte). Skipped when
 // GLIBC_TUNABLES already sets it either way, or with ROLLCALL_SIM_HUGE_PAGES=0; without kernel

@@ -2,7 +2,6 @@
 #include "gossip/wire/Codec.h"
 
 #include <algorithm>
-#include <array>
 #include <cassert>
 #include <cstring>
 #include <exception>
@@ -231,8 +230,15 @@ class FixedReader {
   }
   // A fixarray header of exactly n elements (n < 16).
   bool fixarray(std::uint8_t n) {
+    std::uint8_t got;
+    return fixarray_any(got) && got == n;
+  }
+  // A fixarray header of any size; `n` is its element count.
+  bool fixarray_any(std::uint8_t& n) {
     std::uint8_t b;
-    return byte(b) && b == (0x90 | n);
+    if (!byte(b) || (b & 0xf0) != 0x90) return false;
+    n = b & 0x0f;
+    return true;
   }
   // An unsigned integer in any canonical width up to 32 bits, at most `max`.
   bool uint(std::uint32_t& v, std::uint32_t max) {
@@ -272,24 +278,14 @@ class FixedReader {
     id = NodeId{bytes};
     return true;
   }
+  // Families 4 and 6 only (family 0 is left to the general decoder).
   bool address(Address& a) {
     std::uint32_t family = 0, port = 0;
     const std::uint8_t* ip;
-    if (!fixarray(3) || !uint(family, 6)) return false;
-    if (family == 4) {
-      if (!bin(4, ip) || !uint(port, 0xffff)) return false;
-      a = Address::v4(std::uint32_t{ip[0]} << 24 | std::uint32_t{ip[1]} << 16 | std::uint32_t{ip[2]} << 8 | ip[3],
-                      static_cast<std::uint16_t>(port));
-      return true;
-    }
-    if (family == 6) {
-      if (!bin(16, ip) || !uint(port, 0xffff)) return false;
-      std::array<std::uint8_t, 16> b;
-      std::memcpy(b.data(), ip, 16);
-      a = Address::v6(b, static_cast<std::uint16_t>(port));
-      return true;
-    }
-    return false;
+    if (!fixarray(3) || !uint(family, 6) || (family != 4 && family != 6)) return false;
+    const std::size_t ip_size = family == 4 ? 4 : 16;
+    return bin(ip_size, ip) && uint(port, 0xffff) &&
+           make_address(family, ip, ip_size, static_cast<std::uint16_t>(port), a);
   }
   bool boolean(bool& v) {
     std::uint8_t b;
@@ -304,9 +300,8 @@ class FixedReader {
 };
 
 bool fixed_message(FixedReader& in, Message& out) {
-  std::uint8_t head, type;
-  if (!in.byte(head) || (head & 0xf0) != 0x90 || !in.byte(type)) return false;
-  const std::uint8_t n = head & 0x0f;
+  std::uint8_t n, type;
+  if (!in.fixarray_any(n) || !in.byte(type)) return false;
   const auto t = static_cast<MsgType>(type);
   if (t == MsgType::ping && n == 5) {
     auto& m = out.emplace<Ping>();
@@ -332,20 +327,12 @@ bool fixed_message(FixedReader& in, Message& out) {
 // with r.messages empty.
 bool decode_fixed(std::span<const std::uint8_t> bytes, DecodeResult& r) {
   FixedReader in(bytes.subspan(1));
-  std::uint8_t head;
-  if (!in.byte(head) || (head & 0xf0) != 0x90 || (head & 0x0f) == 0) return false;
-  const std::size_t n = head & 0x0f;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!fixed_message(in, r.messages.emplace_back())) {
-      r.messages.clear();
-      return false;
-    }
-  }
-  if (!in.at_end()) {
-    r.messages.clear();
-    return false;
-  }
-  return true;
+  std::uint8_t n = 0;
+  bool ok = in.fixarray_any(n) && n > 0;
+  for (std::uint8_t i = 0; ok && i < n; ++i) ok = fixed_message(in, r.messages.emplace_back());
+  if (ok && in.at_end()) return true;
+  r.messages.clear();
+  return false;
 }
 }  // namespace
 

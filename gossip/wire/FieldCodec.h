@@ -67,6 +67,9 @@ bool get(const Obj& o, StateDelta& d);
 bool get_fields(const Obj* f, MemberUpdate& m);
 bool get_fields(const Obj* f, StateDelta& d);
 bool get_fields(const Obj* f, ClusterItem& c);
+// An address from its wire parts (family 0, 4 or 6 with 0, 4 or 16 ip bytes); false if they do
+// not match. Shared by get(Address) and the probe fast path of the packet decoder.
+bool make_address(std::uint32_t family, const std::uint8_t* ip, std::size_t ip_size, std::uint16_t port, Address& a);
 
 // `o` is an array of at least `min` elements; sets `f` to its first element.
 inline bool array_at_least(const Obj& o, std::uint32_t min, const Obj*& f) {

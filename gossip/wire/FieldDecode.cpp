@@ -128,6 +128,24 @@ bool get(const Obj& o, NodeId& id) {
   return true;
 }
 
+bool make_address(std::uint32_t family, const std::uint8_t* ip, std::size_t ip_size, std::uint16_t port, Address& a) {
+  if (family == 4 && ip_size == 4) {
+    a = Address::v4(std::uint32_t{ip[0]} << 24 | std::uint32_t{ip[1]} << 16 | std::uint32_t{ip[2]} << 8 | ip[3], port);
+    return true;
+  }
+  if (family == 6 && ip_size == 16) {
+    std::array<std::uint8_t, 16> b;
+    std::memcpy(b.data(), ip, 16);
+    a = Address::v6(b, port);
+    return true;
+  }
+  if (family == 0 && ip_size == 0) {
+    a = Address{}.with_port(port);
+    return true;
+  }
+  return false;
+}
+
 bool get(const Obj& o, Address& a) {
   const Obj* f;
   std::uint8_t family = 0;
@@ -135,22 +153,7 @@ bool get(const Obj& o, Address& a) {
   if (!array_at_least(o, 3, f) || !get_uint(f[0], family) || f[1].type != mt::BIN || !get_uint(f[2], port))
     return false;
   const auto& ip = f[1].via.bin;
-  if (family == 4 && ip.size == 4) {
-    const auto* b = reinterpret_cast<const std::uint8_t*>(ip.ptr);
-    a = Address::v4(std::uint32_t{b[0]} << 24 | std::uint32_t{b[1]} << 16 | std::uint32_t{b[2]} << 8 | b[3], port);
-    return true;
-  }
-  if (family == 6 && ip.size == 16) {
-    std::array<std::uint8_t, 16> b;
-    std::memcpy(b.data(), ip.ptr, 16);
-    a = Address::v6(b, port);
-    return true;
-  }
-  if (family == 0 && ip.size == 0) {
-    a = Address{}.with_port(port);
-    return true;
-  }
-  return false;
+  return make_address(family, reinterpret_cast<const std::uint8_t*>(ip.ptr), ip.size, port, a);
 }
 
 bool get(const Obj& o, Incarnation& inc) {

@@ -6,10 +6,7 @@
 
 namespace rollcall::gossip::wire {
 
-PacketWriter::PacketWriter(std::size_t limit) : limit_(limit) {
-  buf_.reserve(limit < 64 * 1024 ? limit + kGap : kGap + 4096);
-  buf_.resize(kGap);
-}
+PacketWriter::PacketWriter(std::size_t limit) { reset(limit); }
 
 std::size_t PacketWriter::size() const { return 1 + header_size(count_) + (buf_.size() - kGap); }
 

@@ -43,7 +43,7 @@ class PacketWriter {
 
  private:
   static constexpr std::size_t kGap = 1 + 5;  // version byte + largest array header
-  std::size_t limit_;
+  std::size_t limit_ = 0;
   std::size_t count_ = 0;
   std::vector<std::uint8_t> buf_;  // kGap reserved bytes, then the messages
 };
