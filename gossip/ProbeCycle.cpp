@@ -19,9 +19,10 @@ void ProbeCycle::on_tick(const timer::ProbeTick& t, Instant now) {
   ctx_.arm(now + ctx_.probe_interval(), timer::ProbeTick{++round_});
   if (probe_.active) finish_failure(now);  // the deadline raced the next tick
 
-  const Member* m = ctx_.table.next_probe_member(ctx_.rng);
+  std::uint32_t slot = 0;
+  const Member* m = ctx_.table.next_probe_member(ctx_.rng, &slot);
   if (!m) return;
-  probe_ = Probe{ctx_.seq(), m->id, now, now + ctx_.probe_interval(), true, 0, 0};
+  probe_ = Probe{ctx_.seq(), m->id, slot, now, now + ctx_.probe_interval(), true, 0, 0};
 
   wire::Ping ping{probe_.seq, m->id, ctx_.self.id, ctx_.self.address};
   if (m->state == MemberState::suspect) {
@@ -41,7 +42,7 @@ void ProbeCycle::on_tick(const timer::ProbeTick& t, Instant now) {
 
 void ProbeCycle::on_probe_timeout(const timer::ProbeTimeout& t, Instant now) {
   if (!probe_.active || t.seq != probe_.seq) return;
-  const Member* m = ctx_.table.find(probe_.target);
+  const Member* m = ctx_.table.find(probe_.target, probe_.slot);
   if (!m) {
     probe_.active = false;
     return;
@@ -79,7 +80,7 @@ void ProbeCycle::on_probe_deadline(const timer::ProbeDeadline& t, Instant now) {
 void ProbeCycle::finish_success(Instant now) {
   probe_.active = false;
   ctx_.awareness.apply(-1);
-  if (Member* m = ctx_.table.find(probe_.target)) {
+  if (Member* m = ctx_.table.find(probe_.target, probe_.slot)) {
     m->last_heard = now;
     m->rtt = now - probe_.sent;
   }
@@ -131,6 +132,12 @@ void ProbeCycle::on_ping_req(const wire::PingReq& r, const Address& from, Instan
 
 void ProbeCycle::on_ack(const wire::Ack& a, Instant now) {
   ctx_.metrics.acks_received++;
+  // The common case: the answer to our own probe. finish_success sets the target's last_heard
+  // through the remembered slot, without the hash index.
+  if (probe_.active && a.seq == probe_.seq && a.source == probe_.target) {
+    finish_success(now);
+    return;
+  }
   // Any authentic ack proves its source alive just now, whoever asked (the suspicion timer's
   // last check before a death verdict relies on it).
   if (Member* m = ctx_.table.find(a.source)) m->last_heard = now;
@@ -143,7 +150,6 @@ void ProbeCycle::on_ack(const wire::Ack& a, Instant now) {
   // We relayed this probe: pass the ack back to whoever asked.
   const wire::Message msgs[] = {wire::Ack{it->second.requester_seq, a.source}};
   ctx_.send(it->second.requester, msgs);
-  if (Member* m = ctx_.table.find(a.source)) m->last_heard = now;
   relays_.erase(it);
 }
 

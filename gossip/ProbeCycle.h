@@ -34,6 +34,7 @@ class ProbeCycle {
   struct Probe {
     std::uint32_t seq = 0;
     NodeId target;
+    std::uint32_t slot = 0;  // the target's slot in the member table, for MemberTable::find(id, slot)
     Instant sent{};
     Instant deadline{};  // end of this probe's period: suspect if still unanswered then
     bool active = false;

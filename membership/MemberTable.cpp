@@ -16,6 +16,12 @@ const Member* MemberTable::find(const NodeId& id) const {
   return s == kNone ? nullptr : &slot(s);
 }
 
+Member* MemberTable::find(const NodeId& id, std::uint32_t s) {
+  // An erased slot holds a nil id (erase resets it), so comparing ids is enough.
+  if (s < used_.size() && !id.is_nil() && slot(s).id == id) return &slot(s);
+  return find(id);
+}
+
 Member& MemberTable::add(Member m, Rng& rng) {
   const NodeId id = m.id;
   if (is_live(m.state)) ++live_;
@@ -83,7 +89,7 @@ std::optional<NodeId> MemberTable::next_probe_target(Rng& rng) {
   return m->id;
 }
 
-Member* MemberTable::next_probe_member(Rng& rng) {
+Member* MemberTable::next_probe_member(Rng& rng, std::uint32_t* slot_out) {
   if (order_.empty()) return nullptr;
   // At most two passes: the rest of this round, then one fresh shuffled round.
   for (std::size_t visited = 0; visited < 2 * order_.size() + 1; ++visited) {
@@ -95,8 +101,12 @@ Member* MemberTable::next_probe_member(Rng& rng) {
       for (std::size_t i = 0; i < order_.size(); ++i) pos_[order_[i]] = static_cast<std::uint32_t>(i);
       cursor_ = 0;
     }
-    Member& m = slot(order_[cursor_++]);
-    if (is_live(m.state)) return &m;
+    const std::uint32_t s = order_[cursor_++];
+    Member& m = slot(s);
+    if (is_live(m.state)) {
+      if (slot_out) *slot_out = s;
+      return &m;
+    }
   }
   return nullptr;
 }

@@ -27,6 +27,10 @@ class MemberTable {
   const NodeId& self_id() const { return self_; }
   Member* find(const NodeId& id);
   const Member* find(const NodeId& id) const;
+  // find() trying `slot` first, a slot the caller remembered from next_probe_member: the probe
+  // cycle finds its target again on the ack without the hash index (one cache line, not two).
+  // Any slot is safe: the id is compared, and a miss falls back to the index.
+  Member* find(const NodeId& id, std::uint32_t slot);
 
   // Adds a member (not already present). Non-self members join the probe order at a random spot.
   Member& add(Member m, Rng& rng);
@@ -36,8 +40,9 @@ class MemberTable {
   // Next member to probe: alive or suspect, never self. nullopt if there is none. A full pass
   // over the order ends a round and reshuffles it.
   std::optional<NodeId> next_probe_target(Rng& rng);
-  // The same member itself (nullptr if none), saving the prober a second lookup by id.
-  Member* next_probe_member(Rng& rng);
+  // The same member itself (nullptr if none), saving the prober a second lookup by id; its slot
+  // (for find(id, slot)) in *slot if given.
+  Member* next_probe_member(Rng& rng, std::uint32_t* slot = nullptr);
 
   // Up to k distinct random members satisfying `pred`, excluding self; O(k) expected
   // (bounded number of draws), so it may return fewer when few members qualify.

@@ -37,6 +37,31 @@ TEST(MemberTable, EveryLiveMemberIsProbedOncePerRound) {
   }
 }
 
+// The probe cycle finds its target again on the ack through the slot next_probe_member reported.
+// That shortcut must never return another member: not after the target was erased, not after its
+// slot went to a newcomer, not for a slot out of range.
+TEST(MemberTable, FindWithASlotHintChecksTheId) {
+  Rng rng(rollcall::testing::test_seed(7));
+  MemberTable t(NodeId::from_words(0, 1000));
+  t.add(make(1000), rng);  // self
+  t.add(make(1), rng);
+  std::uint32_t slot = 0;
+  Member* m = t.next_probe_member(rng, &slot);
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->id, NodeId::from_words(0, 1));
+  EXPECT_EQ(t.find(m->id, slot), m);
+  EXPECT_EQ(t.find(m->id, slot + 1000), m) << "an out-of-range hint falls back to the index";
+  EXPECT_EQ(t.find(NodeId::from_words(0, 1000), slot), t.find(NodeId::from_words(0, 1000)))
+      << "a hint naming another member's slot falls back to the index";
+
+  t.erase(NodeId::from_words(0, 1));
+  EXPECT_EQ(t.find(NodeId::from_words(0, 1), slot), nullptr) << "erased member found through its old slot";
+  EXPECT_EQ(t.find(NodeId{}, slot), nullptr) << "the nil id matched an erased slot";
+  Member& newcomer = t.add(make(2), rng);  // reuses the freed slot
+  EXPECT_EQ(&newcomer, t.find(NodeId::from_words(0, 2), slot));
+  EXPECT_EQ(t.find(NodeId::from_words(0, 1), slot), nullptr) << "the slot's new owner was returned for the old id";
+}
+
 TEST(MemberTable, OrderIsReshuffledBetweenRounds) {
   Rng rng(rollcall::testing::test_seed(4));
   MemberTable t(NodeId::from_words(0, 1000));
