@@ -1,5 +1,5 @@
 // One entry of the world's deadline heap: what happens to which node at which virtual time.
-// Compact (40 bytes): payloads (datagram bytes, timers, stream frames, scheduled actions) live in
+// Compact (40 bytes, static_assert below): payloads (datagram bytes, timers, stream frames, scheduled actions) live in
 // pools owned by sim::World and are named by index. Used only by World and EventQueue.
 #pragma once
 
@@ -19,8 +19,13 @@ struct SimEvent {
   std::uint32_t payload = 0;  // pool index (meaning depends on kind)
   std::uint32_t src = 0;      // datagram: sending node
   Kind kind = Kind::timer;
+  // Timers: kPooled (the timer is in the pool at `payload`), or the index of a timer packed into
+  // payload (low 32 bits) and src (high 32 bits); see sim/InlineTimer.h.
+  std::uint8_t timer = kPooled;
+  static constexpr std::uint8_t kPooled = 0xff;
 
   bool before(const SimEvent& o) const { return at != o.at ? at < o.at : seq < o.seq; }
 };
+static_assert(sizeof(SimEvent) == 40, "SimEvent grew: the event queue's nodes would no longer fit 48 bytes");
 
 }  // namespace rollcall::sim

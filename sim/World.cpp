@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "gossip/crypto/Keyring.h"
+#include "sim/InlineTimer.h"
 
 namespace rollcall::sim {
 
@@ -292,7 +293,13 @@ void World::drain(std::size_t i) {
     e.kind = Kind::timer;
     e.node = static_cast<std::uint32_t>(i);
     e.epoch = static_cast<std::uint32_t>(n.epoch);
-    e.payload = timers_.put(std::move(t.timer));
+    if (const auto packed = pack(t.timer)) {
+      e.timer = packed->index;
+      e.payload = static_cast<std::uint32_t>(packed->bits);
+      e.src = static_cast<std::uint32_t>(packed->bits >> 32);
+    } else {
+      e.payload = timers_.put(std::move(t.timer));
+    }
     push(e);
   }
   if (!hooks_.empty()) {
@@ -310,7 +317,9 @@ void World::drain(std::size_t i) {
 
 void World::release(const SimEvent& e) {
   switch (e.kind) {
-    case Kind::timer: timers_.release(e.payload); break;
+    case Kind::timer:
+      if (e.timer == SimEvent::kPooled) timers_.release(e.payload);
+      break;
     case Kind::datagram: bytes_.release(e.payload); break;
     case Kind::action: actions_.release(e.payload); break;
     case Kind::stream_request:
@@ -407,7 +416,11 @@ void World::handle(SimEvent& e) {
   switch (e.kind) {
     case Kind::timer:
       if (n.up && e.epoch == static_cast<std::uint32_t>(n.epoch)) {
-        n.engine->on_timer(timers_[e.payload], now_);
+        if (e.timer == SimEvent::kPooled) {
+          n.engine->on_timer(timers_[e.payload], now_);
+        } else {
+          n.engine->on_timer(unpack(PackedTimer{e.timer, (std::uint64_t{e.src} << 32) | e.payload}), now_);
+        }
         drain(e.node);
       }
       break;
