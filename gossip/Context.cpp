@@ -7,13 +7,13 @@
 namespace rollcall::gossip {
 
 Context::Context(Config c, Identity s, crypto::Envelope env, std::uint64_t seed)
-    : cfg(std::move(c)),
+    : awareness(c.awareness_max),  // (declared before cfg: read from the argument, not yet moved)
+      rng(seed),
+      queue(c.broadcast_queue_limit),
+      cfg(std::move(c)),
       self(std::move(s)),
       incarnation{self.generation, 0},
       table(self.id),
-      queue(cfg.broadcast_queue_limit),
-      awareness(cfg.awareness_max),
-      rng(seed),
       envelope(std::move(env)) {}
 
 Duration Context::probe_interval() const { return formulas::scale_by_health(cfg.probe_interval, awareness.score()); }

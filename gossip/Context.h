@@ -51,28 +51,34 @@ struct PendingStream {
 struct Context {
   Context(Config c, Identity self, crypto::Envelope env, std::uint64_t seed);
 
-  Config cfg;
-  Identity self;
-  membership::Incarnation incarnation;  // ours: (generation, counter)
+  // Field order is for the cache. A simulator runs hundreds of engines whose state together
+  // exceeds the CPU cache, so every line an event touches is likely a miss. What every datagram
+  // and timer reads or writes comes first: the flags, sequence and news counters and Lifeguard's
+  // score in the first line, then the outbox the driver drains after every input, the broadcast
+  // queue every send piggybacks from, and the metrics (whose per-probe counters lead). Engine puts
+  // its own per-event fields in the line before this struct.
   bool started = false, leaving = false, stopped = false;
   // While a datagram's messages are dispatched: where it came from, and whether a handler already
   // answered it directly (at most one direct correction per packet). Null otherwise.
-  const Address* packet_from = nullptr;
   bool packet_answered = false;
+  std::uint32_t next_seq = 1;
+  const Address* packet_from = nullptr;
+  std::uint64_t news = 0;           // bumped by every broadcast_* call: the engine sends fresh news at once
+  Awareness awareness;
+  membership::Rng rng;
+  Outbox out;
+  BroadcastQueue queue;
+  Metrics metrics;
 
+  Config cfg;
+  Identity self;
+  membership::Incarnation incarnation;  // ours: (generation, counter)
   membership::MemberTable table;
   membership::StateStore store;
   membership::ClusterItems items;
-  BroadcastQueue queue;
-  Awareness awareness;
-  membership::Rng rng;
   crypto::Envelope envelope;
-  Outbox out;
-  Metrics metrics;
-  std::uint32_t next_seq = 1;
   std::uint64_t next_stream_id = 1;
   std::uint64_t local_version = 0;  // our own state version counter (persisted by the driver)
-  std::uint64_t news = 0;           // bumped by every broadcast_* call: the engine sends fresh news at once
   std::unordered_map<std::uint64_t, PendingStream> pending_streams;  // bounded by stream timeouts
   // Members that became dead or left, in time order, for O(1) reaping after dead_retention.
   std::deque<std::pair<Instant, NodeId>> graveyard;

@@ -12,11 +12,11 @@ using membership::Member;
 using membership::MemberState;
 
 Engine::Engine(Config cfg, Identity self, crypto::Envelope envelope, std::uint64_t seed)
-    : ctx_(std::move(cfg), std::move(self), std::move(envelope), seed),
-      probe_(std::make_unique<ProbeCycle>(ctx_)),
-      members_(std::make_unique<MemberProtocol>(ctx_)),
-      anti_entropy_(std::make_unique<AntiEntropy>(ctx_)),
-      join_leave_(std::make_unique<JoinLeave>(ctx_)) {
+    : ctx_(std::move(cfg), std::move(self), std::move(envelope), seed) {
+  probe_ = std::make_unique<ProbeCycle>(ctx_);
+  members_ = std::make_unique<MemberProtocol>(ctx_);
+  anti_entropy_ = std::make_unique<AntiEntropy>(ctx_);
+  join_leave_ = std::make_unique<JoinLeave>(ctx_);
   ctx_.probe = probe_.get();
   ctx_.members = members_.get();
   ctx_.anti_entropy = anti_entropy_.get();

@@ -26,7 +26,7 @@ class MemberProtocol;
 class AntiEntropy;
 class JoinLeave;
 
-class Engine {
+class alignas(64) Engine {  // aligned: its first cache line is the per-event one (see the fields)
  public:
   // `seed` drives every random choice (replayable in the simulator).
   Engine(Config cfg, Identity self, crypto::Envelope envelope, std::uint64_t seed);
@@ -106,7 +106,9 @@ class Engine {
   // anything queued is on its way within one gossip_interval.
   void ensure_gossip_tick(Instant now);
 
-  Context ctx_;
+  // What every input touches sits in one cache line, ahead of ctx_ (whose first lines hold its
+  // own per-event fields; see Context). The parts are created in the constructor's body, once
+  // ctx_ exists.
   std::unique_ptr<ProbeCycle> probe_;
   std::unique_ptr<MemberProtocol> members_;
   std::unique_ptr<AntiEntropy> anti_entropy_;
@@ -114,6 +116,7 @@ class Engine {
   std::uint64_t news_pushed_ = 0;  // ctx_.news at the last eager check
   std::optional<Instant> last_eager_;
   bool gossip_tick_armed_ = false;
+  Context ctx_;
 };
 
 }  // namespace rollcall::gossip
