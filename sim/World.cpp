@@ -18,6 +18,8 @@ std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
 }
 constexpr std::uint32_t kIpBase = 10u << 24;
 constexpr std::uint16_t kPort = 7950;
+// Node i's address, computed: delivering a datagram need not read the sender's SimNode for it.
+Address address_of(std::size_t i) { return Address::v4(kIpBase | static_cast<std::uint32_t>(i + 1), kPort); }
 }  // namespace
 
 World::World(Options opt) : opt_(std::move(opt)), rng_(opt_.seed) {
@@ -30,7 +32,7 @@ std::size_t World::add_node(gossip::Config cfg, std::string name) {
   auto n = std::make_unique<SimNode>();
   n->id = NodeId::from_words(mix(opt_.seed, 0x1d), i + 1);
   n->name = name.empty() ? "node-" + std::to_string(i) : std::move(name);
-  n->address = Address::v4(kIpBase | static_cast<std::uint32_t>(i + 1), kPort);
+  n->address = address_of(i);
   n->config = std::move(cfg);
   nodes_.push_back(std::move(n));
   churned_out_.push_back(0);
@@ -375,7 +377,7 @@ void World::deliver_stream(const SimEvent& e) {
   ++streams_delivered_;
   ++n.msgs_in;
   n.bytes_in += s.bytes.size();
-  n.engine->on_stream(conn, nodes_[s.src]->address, s.bytes, now_);
+  n.engine->on_stream(conn, address_of(s.src), s.bytes, now_);
   auto& replies = n.engine->outbox().replies;
   if (s.expect_reply) {
     auto it = std::find_if(replies.begin(), replies.end(), [&](const gossip::StreamReply& r) { return r.conn == conn; });
@@ -430,7 +432,7 @@ void World::handle(SimEvent& e) {
         ++delivered_;
         ++n.msgs_in;
         n.bytes_in += b.size();
-        n.engine->on_packet(nodes_[e.src]->address, b, now_);
+        n.engine->on_packet(address_of(e.src), b, now_);
         drain(e.node);
       }
       break;
