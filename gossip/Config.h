@@ -15,12 +15,15 @@ namespace rollcall::gossip {
 using membership::Duration;
 
 struct Config {
+  // (Field order: what every probe and send reads, the probe timing and the MTU, leads.)
   // Probe period: one member is probed per period. Scaled by the local health multiplier
   // (Lifeguard): effective = probe_interval x (health + 1). Unit: time. Default 1 s. Range 50 ms .. 60 s.
   Duration probe_interval = std::chrono::milliseconds(1000);
   // Wait for a direct ack before asking relays. Scaled like probe_interval. Default 500 ms.
   // Range 10 ms .. probe_interval.
   Duration probe_timeout = std::chrono::milliseconds(500);
+  // Largest datagram ever sent, envelope included. Unit bytes. Default 1200. Range 576 .. 9000.
+  std::size_t mtu = 1200;
   // Relays asked to probe indirectly (ping-req) after a missed direct ack. Default 3. Range 0 .. 16.
   std::uint32_t indirect_checks = 3;
   // Piggyback-only gossip round: sent only when updates are queued. Default 200 ms. Range 10 ms .. 60 s.
@@ -42,8 +45,6 @@ struct Config {
   std::uint32_t retransmit_mult = 4;
   // Upper bound of the local health multiplier (Lifeguard awareness). Default 8. Range 0 .. 16.
   std::uint32_t awareness_max = 8;
-  // Largest datagram ever sent, envelope included. Unit bytes. Default 1200. Range 576 .. 9000.
-  std::size_t mtu = 1200;
   // How long dead and left members are kept (as tombstones, still shown) before being forgotten.
   // Default 72 h. Range 1 min .. 30 days.
   Duration dead_retention = std::chrono::hours(72);

@@ -70,7 +70,7 @@ struct Context {
   BroadcastQueue queue;
   Metrics metrics;
 
-  Config cfg;
+  alignas(64) Config cfg;  // its first line holds the probe timing and the MTU
   Identity self;
   membership::Incarnation incarnation;  // ours: (generation, counter)
   membership::MemberTable table;
