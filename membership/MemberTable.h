@@ -20,7 +20,7 @@
 
 namespace rollcall::membership {
 
-class MemberTable {
+class alignas(64) MemberTable {
  public:
   explicit MemberTable(NodeId self) : self_(self) {}
 
@@ -96,15 +96,18 @@ class MemberTable {
     sync_xor_ ^= sync_hash(m);
   }
 
-  NodeId self_;
+  // Field order is for the cache (a simulator's hundreds of tables do not fit it): a probe reads
+  // the first 64-byte line (storage, probe order and cursor), a lookup by id the second (the
+  // id index and the slot count); the class is 64-byte aligned so the lines are those.
   std::vector<std::unique_ptr<Member[]>> chunks_;  // stable storage; erased slots are reused
-  std::vector<std::uint8_t> used_;     // per slot: holds a member (its size is the slot count)
-  std::vector<std::uint32_t> free_;    // erased slots
-  SlotIndex by_id_;                    // id -> slot
-  SlotIndex by_name_;                  // name -> slots (several ids may share a name)
   std::vector<std::uint32_t> order_;   // probe order: slots of non-self members
-  std::vector<std::uint32_t> pos_;     // per slot: index in order_, or kNone
   std::size_t cursor_ = 0;
+  SlotIndex by_id_;                    // id -> slot
+  std::vector<std::uint8_t> used_;     // per slot: holds a member (its size is the slot count)
+  NodeId self_;
+  std::vector<std::uint32_t> free_;    // erased slots
+  SlotIndex by_name_;                  // name -> slots (several ids may share a name)
+  std::vector<std::uint32_t> pos_;     // per slot: index in order_, or kNone
   std::size_t live_ = 0;
   std::uint64_t sync_xor_ = 0;
 };
