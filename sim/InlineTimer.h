@@ -14,6 +14,7 @@
 #include <variant>
 
 #include "gossip/Timer.h"
+#include "sim/SimEvent.h"
 
 namespace rollcall::sim {
 
@@ -66,5 +67,14 @@ inline gossip::Timer unpack(const PackedTimer& p) {
       detail::make_unpackers(std::make_index_sequence<std::variant_size_v<gossip::Timer>>{});
   return kUnpackers[p.index](p.bits);
 }
+
+// A packed timer's place in the event: the index in SimEvent::timer, the bits in payload (low 32)
+// and src (high 32), which a timer event does not otherwise use.
+inline void store(SimEvent& e, const PackedTimer& p) {
+  e.timer = p.index;
+  e.payload = static_cast<std::uint32_t>(p.bits);
+  e.src = static_cast<std::uint32_t>(p.bits >> 32);
+}
+inline PackedTimer packed_timer(const SimEvent& e) { return {e.timer, (std::uint64_t{e.src} << 32) | e.payload}; }
 
 }  // namespace rollcall::sim

@@ -296,9 +296,7 @@ void World::drain(std::size_t i) {
     e.node = static_cast<std::uint32_t>(i);
     e.epoch = static_cast<std::uint32_t>(n.epoch);
     if (const auto packed = pack(t.timer)) {
-      e.timer = packed->index;
-      e.payload = static_cast<std::uint32_t>(packed->bits);
-      e.src = static_cast<std::uint32_t>(packed->bits >> 32);
+      store(e, *packed);
     } else {
       e.payload = timers_.put(std::move(t.timer));
     }
@@ -421,7 +419,7 @@ void World::handle(SimEvent& e) {
         if (e.timer == SimEvent::kPooled) {
           n.engine->on_timer(timers_[e.payload], now_);
         } else {
-          n.engine->on_timer(unpack(PackedTimer{e.timer, (std::uint64_t{e.src} << 32) | e.payload}), now_);
+          n.engine->on_timer(unpack(packed_timer(e)), now_);
         }
         drain(e.node);
       }

@@ -2,8 +2,9 @@
 // the input as the raw bytes of one client connection (the client then half-closes). The handler
 // exercises the Request accessors and answers in several ways chosen by the path (plain, late,
 // twice, thrown, event stream, echoed headers and status). Oracles: the exchange ends within 100
-// idle waits of 100 ms (not a wall-clock deadline, so a paused process is no failure), every connection is released, and (unless a HEAD request or a reset makes framing
-// ambiguous) everything the server wrote parses as a sequence of valid HTTP/1.1 responses.
+// idle waits of 100 ms (not a wall-clock deadline, so a paused process is no failure), every
+// connection is released, and (unless a HEAD request or a reset makes framing ambiguous) everything
+// the server wrote parses as a sequence of valid HTTP/1.1 responses.
 #include <http_parser.h>
 
 #include <asio/connect.hpp>

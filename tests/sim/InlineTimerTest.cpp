@@ -59,10 +59,9 @@ TEST(InlineTimer, SurvivesTheSplitIntoPayloadAndSrc) {
   const auto p = pack(t);
   ASSERT_TRUE(p);
   SimEvent e;
-  e.timer = p->index;
-  e.payload = static_cast<std::uint32_t>(p->bits);
-  e.src = static_cast<std::uint32_t>(p->bits >> 32);
-  const auto back = unpack(PackedTimer{e.timer, (std::uint64_t{e.src} << 32) | e.payload});
+  store(e, *p);
+  EXPECT_EQ(e.timer, p->index);
+  const auto back = unpack(packed_timer(e));
   ASSERT_TRUE(std::holds_alternative<ProbeTick>(back));
   EXPECT_EQ(std::get<ProbeTick>(back).round, 0x0123456789abcdefULL);
 }
