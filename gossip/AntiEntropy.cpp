@@ -41,7 +41,7 @@ void AntiEntropy::push_pull(const Address& peer, PendingStream::Kind kind, Insta
 void AntiEntropy::open_request(const Address& peer, PendingStream::Kind kind, wire::PushPullRequest req) {
   if (ctx_.stopped || peer == ctx_.self.address) return;
   const auto id = ctx_.next_stream_id++;
-  ctx_.out.streams.push_back(StreamOpen{id, peer, ctx_.seal_stream(req), true, ctx_.cfg.stream_timeout});
+  ctx_.out.streams.push_back(StreamOpen{id, peer, ctx_.seal_stream(std::move(req)), true, ctx_.cfg.stream_timeout});
   ctx_.pending_streams[id] = PendingStream{kind, peer, 0};
   ctx_.metrics.push_pulls++;
 }
@@ -193,7 +193,7 @@ void AntiEntropy::answer(std::uint64_t conn, const wire::PushPullRequest& req, I
     const auto mine = SyncSummary::of(ctx_);
     if (mine == *theirs) ctx_.metrics.push_pulls_in_sync++;
     resp.summary = mine.to_wire();
-    ctx_.out.replies.push_back(StreamReply{conn, ctx_.seal_stream(resp)});
+    ctx_.out.replies.push_back(StreamReply{conn, ctx_.seal_stream(std::move(resp))});
     return;
   }
   std::optional<SyncSummary> before;
@@ -206,7 +206,7 @@ void AntiEntropy::answer(std::uint64_t conn, const wire::PushPullRequest& req, I
   resp.digest = digest();
   resp.cluster_digest = cluster_digest();
   if (theirs) resp.summary = SyncSummary::of(ctx_).to_wire();
-  ctx_.out.replies.push_back(StreamReply{conn, ctx_.seal_stream(resp)});
+  ctx_.out.replies.push_back(StreamReply{conn, ctx_.seal_stream(std::move(resp))});
 }
 
 void AntiEntropy::on_stream_reply(std::uint64_t id, std::span<const std::uint8_t> bytes, Instant now) {
@@ -259,7 +259,7 @@ void AntiEntropy::on_stream_reply(std::uint64_t id, std::span<const std::uint8_t
     if (!push.deltas.empty() || !push.cluster_items.empty()) {
       push.digest = digest();
       const auto sid = ctx_.next_stream_id++;
-      ctx_.out.streams.push_back(StreamOpen{sid, pending.peer, ctx_.seal_stream(push), false, ctx_.cfg.stream_timeout});
+      ctx_.out.streams.push_back(StreamOpen{sid, pending.peer, ctx_.seal_stream(std::move(push)), false, ctx_.cfg.stream_timeout});
     }
     if (const auto theirs = SyncSummary::from_wire(resp->summary)) {
       // Hash-first follow-up (ADR 0005): if the state still differs although this exchange brought

@@ -61,9 +61,8 @@ void Context::send(const Address& to, std::span<const wire::Message> primaries, 
   out.datagrams.push_back({to, std::move(sealed)});
 }
 
-Bytes Context::seal_stream(const wire::Message& m) {
-  const wire::Message one[] = {m};
-  auto plain = wire::encode_packet(one);
+Bytes Context::seal_stream(wire::Message m) {
+  auto plain = wire::encode_packet(std::span<const wire::Message>(&m, 1));
   auto sealed = envelope.seal(plain);
   metrics.streams_out++;
   metrics.stream_bytes_out += sealed.size();

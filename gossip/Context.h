@@ -104,8 +104,9 @@ struct Context {
 
   // Sends one datagram to `to`: the primary messages first, then as many queued broadcasts as fit.
   void send(const Address& to, std::span<const wire::Message> primaries, bool piggyback = true);
-  // Seals a stream payload (one message).
-  Bytes seal_stream(const wire::Message& m);
+  // Seals a stream payload (one message). Taken by value: callers move a push-pull's member list in
+  // rather than copy it.
+  Bytes seal_stream(wire::Message m);
 
   // Writes one of our own entries at a fresh version (store + broadcast + event).
   void write_local(membership::StateEntry e, Instant now);
